@@ -1,0 +1,47 @@
+"""Every setting declared once, with its default and its environment variable."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env(name, default):
+    return os.environ.get(name, default)
+
+
+class Config:
+    """Defaults for the embedded deployment; each can be overridden by env var."""
+
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
+    DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'qsflow.db'}")
+    DISPLAY_TIMEZONE = _env("DISPLAY_TIMEZONE", "Asia/Shanghai")
+    PROCESSES_DIR = _env("PROCESSES_DIR", str(BASE_DIR / "processes"))
+    FORMS_DIR = _env("FORMS_DIR", str(BASE_DIR / "forms"))
+    UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    MAX_BPMN_BYTES = int(_env("MAX_BPMN_BYTES", str(2 * 1024 * 1024)))
+    MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
+    SCHEDULER_ENABLED = _env("SCHEDULER_ENABLED", "1") == "1"
+    SCHEDULER_TICK_SECONDS = int(_env("SCHEDULER_TICK_SECONDS", "5"))
+    BABEL_DEFAULT_LOCALE = _env("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    PERMANENT_SESSION_LIFETIME = int(_env("SESSION_TIMEOUT_SECONDS", str(8 * 3600)))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCK_SECONDS = int(_env("LOGIN_LOCK_SECONDS", "900"))
+    MAIL_ENABLED = _env("MAIL_ENABLED", "0") == "1"
+    MAIL_SERVER = _env("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_SENDER = _env("MAIL_SENDER", "qsflow@localhost")
+    # Upper-bureau consent for county/city dishonesty listings (DOMAIN.md: configurable).
+    DISHONESTY_LISTING_NEEDS_UPPER_CONSENT = _env("DISHONESTY_LISTING_NEEDS_UPPER_CONSENT", "1") == "1"
+    TESTING = False
+
+
+def load_config(overrides=None):
+    """Return the config as a dict: class defaults, then explicit overrides."""
+    values = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
+    values.update(overrides or {})
+    return values

@@ -1,0 +1,103 @@
+"""Database plumbing: declarative Base, column types, the scoped session, the unit of work."""
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every domain's models."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, hands back aware UTC; refuses naive input to avoid local-time bugs."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow():
+    """The current time, aware, in UTC (freezegun-friendly)."""
+    return datetime.now(timezone.utc)
+
+
+# One scoped session for the process; requests, CLI commands and scheduler jobs each
+# get their own thread-local session and end it with db.remove().
+db = scoped_session(sessionmaker(expire_on_commit=False, future=True))
+
+
+def make_engine(url, **kwargs):
+    """Create the SQLAlchemy engine with the per-dialect settings we rely on."""
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def init_app(app):
+    """Bind the session to the app's database and end it after every request."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = engine
+    db.configure(bind=engine)
+
+    @app.teardown_appcontext
+    def _end_session(exc):
+        if exc is not None:
+            db.rollback()
+        db.remove()
+
+
+def is_postgres():
+    """True when the bound database is PostgreSQL (row locks, SKIP LOCKED available)."""
+    return db.get_bind().dialect.name == "postgresql"
+
+
+@contextmanager
+def unit_of_work():
+    """The one commit boundary for CLI commands and scheduler jobs."""
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
