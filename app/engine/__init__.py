@@ -1,0 +1,1 @@
+"""Workflow engine integration: restricted expressions, safe XML intake, SpiffWorkflow glue."""
