@@ -1,4 +1,7 @@
 """`flask calendar ...`: compute deadlines and maintain the working-day override table."""
+import logging
+from contextlib import contextmanager
+
 import click
 from flask.cli import AppGroup
 
@@ -20,6 +23,19 @@ def _day(value):
         raise click.BadParameter(str(exc)) from None
 
 
+@contextmanager
+def _without_fallback_log():
+    # The command prints its own warning for uncovered years; the library's log line
+    # would repeat it on stderr (Python's last-resort handler prints warnings).
+    logger = logging.getLogger("app.calendar.workdays")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def uncovered_warning(year):
     """The Chinese warning shown when a year has neither package data nor overrides."""
     return (
@@ -37,7 +53,8 @@ def deadline_command(start, days, working):
     start_day = _day(start)
     calendar = get_calendar()
     unit = UNIT_WORKING_DAYS if working else UNIT_DAYS
-    due = compute_due_date(start_day, days, unit, calendar)
+    with _without_fallback_log():
+        due = compute_due_date(start_day, days, unit, calendar)
     click.echo(due.isoformat())
     for year in calendar.uncovered_years(range(start_day.year, due.year + 1)):
         click.echo(uncovered_warning(year), err=True)

@@ -2,7 +2,7 @@
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from app.calendar.models import CalendarOverride
 from app.calendar.workdays import as_date, invalidate_cache, package_covers_year
@@ -86,12 +86,6 @@ def coverage_report(years):
     for (day,) in db.execute(stmt):
         counts[day.year] = counts.get(day.year, 0) + 1
     return [CoverageRow(y, package_covers_year(y), counts.get(y, 0)) for y in years]
-
-
-def count_overrides(year):
-    """Number of overrides entered for one year."""
-    stmt = select(func.count(CalendarOverride.id)).where(*_year_filter(year))
-    return db.execute(stmt).scalar_one()
 
 
 def _year_filter(year):

@@ -108,7 +108,7 @@ class WorkCalendar:
             if year in self._fallback_years:
                 return
             self._fallback_years.add(year)
-        log.warning("%s 年的法定节假日安排未收录，暂按周一至周五计算工作日，请管理员补录调整记录", year)
+        _log_fallback_once(year, self.has_overrides_for(year))
 
     def next_workday(self, day):
         """The day itself when it is a working day, otherwise the next working day."""
@@ -164,6 +164,22 @@ class WorkCalendar:
     def remaining_working_days(self, today, due):
         """Working days left until due (0 on the due day itself, negative when overdue)."""
         return self.working_days_between(today, due)
+
+
+_logged_fallback_years = set()
+
+
+def _log_fallback_once(year, has_overrides):
+    # Calendars are rebuilt on every cache reload; warn once per process, not per rebuild.
+    # A year with admin overrides is presumably maintained, so only note it quietly.
+    with _lock:
+        if year in _logged_fallback_years:
+            return
+        _logged_fallback_years.add(year)
+    if has_overrides:
+        log.info("%s 年未被节假日数据包覆盖，使用调整记录，其余日期按周一至周五计算", year)
+    else:
+        log.warning("%s 年的法定节假日安排未收录，暂按周一至周五计算工作日，请管理员补录调整记录", year)
 
 
 def _as_int(value):
