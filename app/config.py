@@ -45,3 +45,7 @@ def load_config(overrides=None):
     values = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
     values.update(overrides or {})
     return values
+
+
+# Password hashing method (werkzeug); tests override it with a cheap one.
+Config.PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")

@@ -56,13 +56,18 @@ db = scoped_session(sessionmaker(expire_on_commit=False, future=True))
 
 def make_engine(url, **kwargs):
     """Create the SQLAlchemy engine with the per-dialect settings we rely on."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        # isolation_level=None hands transaction control to SQLAlchemy (pysqlite's own is broken
+        # for SAVEPOINT); we then BEGIN IMMEDIATE so concurrent writers queue instead of failing.
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30, "isolation_level": None})
     else:
         kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
     return engine
 
 

@@ -1,0 +1,54 @@
+"""QSFlow application package: `create_app()` wires config, extensions, blueprints and CLI."""
+import os
+
+from flask import Flask
+
+from app.config import load_config
+
+
+def create_app(overrides=None):
+    """Build the Flask app: config -> extensions -> blueprints -> cli."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(overrides))
+    os.makedirs(app.instance_path, exist_ok=True)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_expression_helpers()
+    return app
+
+
+def _register_extensions(app):
+    from app import db, extensions
+
+    db.init_app(app)
+    extensions.init_app(app)
+
+
+def _register_blueprints(app):
+    from app.auth.views import bp as auth_bp
+    from app.errors import register_error_handlers
+    from app.home.nav import register_template_globals
+    from app.home.views import bp as home_bp
+
+    register_template_globals(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    register_error_handlers(app)
+
+
+def _register_cli(app):
+    from app.auth.cli import register_cli as auth_cli
+    from app.calendar.cli import register_cli as calendar_cli
+    from app.engine.cli import register_cli as engine_cli
+    from app.scheduler.cli import register_cli as scheduler_cli
+    from app.seed.cli import register_cli as seed_cli
+
+    for register in (auth_cli, calendar_cli, engine_cli, scheduler_cli, seed_cli):
+        register(app)
+
+
+def _register_expression_helpers():
+    from app.calendar import register_expression_helpers
+
+    register_expression_helpers()

@@ -1,0 +1,71 @@
+"""Cases and the enterprises they concern."""
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import OrgUnit
+from app.db import Base, JSONType, UTCDateTime, utcnow
+
+CASE_STATUSES = ("open", "closed", "cancelled")
+
+
+class Enterprise(Base):
+    """A regulated enterprise, identified by its unified social credit code (USCC)."""
+
+    __tablename__ = "enterprise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    legal_representative: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    region_code: Mapped[str] = mapped_column(String(12), default="")
+    role: Mapped[str] = mapped_column(String(20), default="producer")  # producer / seller / platform
+    licence_no: Mapped[str] = mapped_column(String(60), default="")
+    ccc_no: Mapped[str] = mapped_column(String(60), default="")
+    credit_grade: Mapped[str] = mapped_column(String(10), default="")
+    created_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Case(Base):
+    """One supervision case; its lifecycle runs as one or more process instances."""
+
+    __tablename__ = "case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # = the root process key
+    title: Mapped[str] = mapped_column(String(200))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    product_category: Mapped[str] = mapped_column(String(60), default="", index=True)
+    product_name: Mapped[str] = mapped_column(String(200), default="")
+    is_key_product: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    facts: Mapped[dict] = mapped_column(JSONType, default=dict)  # the case's record fields
+    opened_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    closed_at: Mapped[object | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    enterprise: Mapped[Enterprise | None] = relationship()
+    org_unit: Mapped[OrgUnit] = relationship()
+
+
+class CaseNumberCounter(Base):
+    """Per prefix and year, the last number handed out (row-locked when incremented)."""
+
+    __tablename__ = "case_number_counter"
+    __table_args__ = (UniqueConstraint("prefix", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int] = mapped_column(Integer)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseNote(Base):
+    """A free-text comment on a case (optionally on one task)."""
+
+    __tablename__ = "case_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,112 @@
+"""Cases: opening (with numbers), follow-up cases, closing when their process ends."""
+from sqlalchemy import select
+
+from app.audit.services import record_event
+from app.cases.models import Case, CaseNumberCounter, Enterprise
+from app.db import db, is_postgres, utcnow
+
+KIND_PREFIX = {
+    "hazard_investigation": "PC",
+    "failed_sample_disposal": "BH",
+    "penalty_case": "AJ",
+    "listed_supervision": "GP",
+    "supervision_sampling": "CC",
+    "risk_monitoring": "FX",
+    "recall": "ZH",
+}
+
+KIND_LABELS = {
+    "hazard_investigation": "重点产品隐患排查",
+    "failed_sample_disposal": "不合格产品后处理",
+    "penalty_case": "行政处罚案件",
+    "listed_supervision": "挂牌督办",
+    "supervision_sampling": "监督抽查任务",
+    "risk_monitoring": "风险监测预警",
+    "recall": "缺陷产品召回",
+}
+
+
+def next_case_number(kind, org_code, year) -> str:
+    """Allocate the next number of a series, e.g. BH-350100-2026-00012 (row-locked on PostgreSQL)."""
+    prefix = f"{KIND_PREFIX.get(kind, 'QS')}-{org_code}"
+    stmt = select(CaseNumberCounter).where(CaseNumberCounter.prefix == prefix, CaseNumberCounter.year == year)
+    if is_postgres():
+        stmt = stmt.with_for_update()
+    counter = db.scalar(stmt)
+    if counter is None:
+        counter = CaseNumberCounter(prefix=prefix, year=year, last_value=0)
+        db.add(counter)
+    counter.last_value += 1
+    db.flush()
+    return f"{prefix}-{year}-{counter.last_value:05d}"
+
+
+def open_case(kind, org_unit, *, title, enterprise=None, product_category="", product_name="",
+              is_key_product=False, facts=None, user_id=None, start_process=True) -> Case:
+    """Open a case in `org_unit` and (by default) start its lifecycle process."""
+    from app.engine.service import start_instance
+
+    now = utcnow()
+    case = Case(number=next_case_number(kind, org_unit.code, now.year), kind=kind, title=title[:200],
+                enterprise_id=enterprise.id if enterprise else None, org_unit_id=org_unit.id,
+                product_category=product_category, product_name=product_name, is_key_product=is_key_product,
+                status="open", facts=facts or {}, opened_at=now, created_by_id=user_id)
+    db.add(case)
+    db.flush()
+    record_event("case_opened", case_id=case.id, actor_id=user_id, summary=case.number,
+                 data={"kind": kind, "org_unit_id": org_unit.id}, at=now)
+    if start_process:
+        start_instance(kind, case.id, process_data(case), user_id)
+    return case
+
+
+def process_data(case: Case) -> dict:
+    """The variables a lifecycle process starts with: case identity plus its record fields."""
+    data = {"case_id": case.id, "case_number": case.number, "case_kind": case.kind,
+            "org_level": case.org_unit.level if case.org_unit else "",
+            "product_category": case.product_category, "product_name": case.product_name,
+            "is_key_product": case.is_key_product}
+    if case.enterprise is not None:
+        data.update(enterprise_uscc=case.enterprise.uscc, enterprise_name=case.enterprise.name)
+    data.update(case.facts or {})
+    return data
+
+
+def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:
+    """A case started by another case's process (e.g. one disposal case per failed sample)."""
+    parent = db.get(Case, parent_case_id) if parent_case_id else None
+    if parent is None:
+        raise ValueError("follow-up case needs a parent case")
+    enterprise = None
+    if payload.get("enterprise_uscc"):
+        enterprise = db.scalar(select(Enterprise).where(Enterprise.uscc == payload["enterprise_uscc"]))
+    facts = {k: v for k, v in payload.items() if k not in ("title",)}
+    facts["parent_case_number"] = parent.number
+    case = open_case(kind, parent.org_unit, title=payload.get("title") or f"{KIND_LABELS.get(kind, kind)}（{parent.number}）",
+                     enterprise=enterprise or parent.enterprise,
+                     product_category=payload.get("product_category", parent.product_category),
+                     product_name=payload.get("product_name", parent.product_name),
+                     is_key_product=bool(payload.get("is_key_product", parent.is_key_product)),
+                     facts=facts, user_id=user_id)
+    return case.id
+
+
+def on_process_ended(case_id, process_key, outcome, now):
+    """Close (or cancel) the case when its lifecycle process ends."""
+    case = db.get(Case, case_id)
+    if case is None or case.kind != process_key or case.status != "open":
+        return
+    case.status = "closed" if outcome == "completed" else "cancelled"
+    case.closed_at = now
+    record_event("case_closed" if outcome == "completed" else "case_cancelled", case_id=case.id,
+                 summary=case.number, at=now)
+
+
+def get_or_create_enterprise(uscc, name, **fields) -> Enterprise:
+    """The enterprise with this USCC, created when new (callers validate the code first)."""
+    ent = db.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
+    if ent is None:
+        ent = Enterprise(uscc=uscc, name=name, **fields)
+        db.add(ent)
+        db.flush()
+    return ent

@@ -1,0 +1,169 @@
+"""Reads what our runtime needs from BPMN XML (both dialects) and checks it statically."""
+import re
+
+from app.engine.errors import Problem
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
+
+ORG_LEVELS = ("province", "city", "county", "case")
+DUE_SHORTHAND = re.compile(r"^\s*(\d{1,4})\s*(WD|D|H)\s*$")
+JUEL = re.compile(r"[$#]\{")
+# An ISO duration or date written without quotes is a NameError at runtime (see SPIFFWORKFLOW.md).
+BARE_ISO = re.compile(r"^\s*(R\d*/)?(P[0-9YMWDTHS.]+|\d{4}-\d{2}-\d{2}(T[\d:.+Z-]+)?)\s*$")
+FLOW_TAGS = ("userTask", "manualTask", "task", "scriptTask", "serviceTask", "sendTask", "receiveTask",
+             "businessRuleTask", "callActivity", "subProcess", "transaction", "startEvent", "endEvent",
+             "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway",
+             "parallelGateway", "inclusiveGateway", "eventBasedGateway", "sequenceFlow")
+
+
+def detect_dialect(root) -> str:
+    """`camunda` when the file uses Camunda Modeler extensions, else `spiff`."""
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.startswith("{" + CAMUNDA_NS):
+            return "camunda"
+        if any(k.startswith("{" + CAMUNDA_NS) for k in el.attrib):
+            return "camunda"
+    return "spiff"
+
+
+def _local(tag):
+    return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _spiff_properties(el) -> dict:
+    props = {}
+    for p in el.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+        props[p.get("name", "")] = p.get("value", "")
+    return props
+
+
+def _camunda_properties(el) -> dict:
+    """Map Camunda 7 user-task attributes onto our property names."""
+    props = {}
+    groups = el.get(f"{{{CAMUNDA_NS}}}candidateGroups", "")
+    if groups:
+        props["department"] = groups.split(",")[0].strip()
+        props["candidateGroups"] = groups
+    for attr, name in (("assignee", "assignee"), ("formKey", "formKey"), ("dueDate", "dueDate"),
+                       ("priority", "priority")):
+        value = el.get(f"{{{CAMUNDA_NS}}}{attr}")
+        if value:
+            props[name] = value
+    for p in el.findall("bpmn:extensionElements/camunda:properties/camunda:property", NS):
+        props.setdefault(p.get("name", ""), p.get("value", ""))
+    fields = []
+    for f in el.findall("bpmn:extensionElements/camunda:formData/camunda:formField", NS):
+        fields.append({
+            "id": f.get("id", ""), "label": f.get("label", ""), "type": f.get("type", "string"),
+            "defaultValue": f.get("defaultValue"),
+            "values": [{"id": v.get("id", ""), "name": v.get("name", "")}
+                       for v in f.findall("camunda:value", NS)],
+            "validation": [{"name": c.get("name", ""), "config": c.get("config")}
+                           for c in f.findall("camunda:validation/camunda:constraint", NS)],
+        })
+    if fields:
+        props["formFields"] = fields
+    return props
+
+
+def process_meta(process_el, dialect) -> dict:
+    """Names of all elements, lanes, and the routing properties of each user task."""
+    lanes = {}
+    for lane in process_el.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.findall("bpmn:flowNodeRef", NS):
+            lanes[(ref.text or "").strip()] = {"name": lane.get("name", ""), "id": lane.get("id", "")}
+    elements, user_tasks, messages = {}, {}, set()
+    for el in process_el.iter():
+        tag = _local(el.tag)
+        if tag not in FLOW_TAGS:
+            continue
+        eid = el.get("id", "")
+        elements[eid] = {"type": tag, "name": el.get("name", "") or eid, "line": el.sourceline}
+        if tag == "userTask":
+            props = _camunda_properties(el) if dialect == "camunda" else _spiff_properties(el)
+            lane = lanes.get(eid, {})
+            props.setdefault("department", _lane_department(lane))
+            user_tasks[eid] = {"name": el.get("name", "") or eid, "lane": lane.get("name", ""),
+                               "line": el.sourceline, **props}
+    for ref in process_el.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
+        if ref.get("messageRef"):
+            messages.add(ref.get("messageRef"))
+    return {"elements": elements, "user_tasks": user_tasks, "messages": sorted(messages)}
+
+
+def _lane_department(lane: dict) -> str:
+    # A lane whose id is "Lane_<department_code>" names the department when the task says nothing.
+    lane_id = lane.get("id", "")
+    return lane_id[5:] if lane_id.startswith("Lane_") else ""
+
+
+def _owner_id(el):
+    """The nearest ancestor (or self) that is a flow element with an id."""
+    node = el
+    while node is not None:
+        if _local(node.tag) in FLOW_TAGS and node.get("id"):
+            return node.get("id")
+        node = node.getparent()
+    return ""
+
+
+def expressions_in(process_el):
+    """Yield (mode, text, element_id, line, kind) for every expression the engine will run."""
+    for cond in process_el.iter(f"{{{BPMN_NS}}}conditionExpression"):
+        yield "eval", (cond.text or "").strip(), _owner_id(cond), cond.sourceline, "condition"
+    for tag in ("timeDate", "timeDuration", "timeCycle"):
+        for t in process_el.iter(f"{{{BPMN_NS}}}{tag}"):
+            yield "eval", (t.text or "").strip(), _owner_id(t), t.sourceline, "timer"
+    for s in process_el.iter(f"{{{BPMN_NS}}}script"):
+        yield "exec", s.text or "", _owner_id(s), s.sourceline, "script"
+    for tag in ("preScript", "postScript"):
+        for s in process_el.iter(f"{{{SPIFF_NS}}}{tag}"):
+            yield "exec", s.text or "", _owner_id(s), s.sourceline, "script"
+
+
+def check_process(process_el, filename, meta, dialect, *, check_expression, form_exists=None):
+    """Static checks the parser does not do: expressions, timers, routing properties, forms."""
+    problems = []
+
+    def add(msg, element="", line=None, severity="error"):
+        problems.append(Problem(msg, filename, element, line, severity))
+
+    for mode, text, eid, line, kind in expressions_in(process_el):
+        if not text.strip():
+            if kind != "condition":
+                add("表达式为空", eid, line)
+            continue
+        if JUEL.search(text):
+            add(f"不支持 JUEL 表达式（{text[:60]}），请改写为 Python 表达式", eid, line)
+            continue
+        if kind == "timer" and BARE_ISO.match(text):
+            add(f"定时器表达式须加引号，例如 \"{text.strip()}\"", eid, line)
+            continue
+        for msg in check_expression(text, mode=mode):
+            add(msg, eid, line)
+    for tid, task in meta["user_tasks"].items():
+        line = task.get("line")
+        if not task.get("department"):
+            add("用户任务未指定承办科室（department）", tid, line)
+        level = task.get("orgLevel", "case")
+        if level not in ORG_LEVELS:
+            add(f"orgLevel 取值无效：{level}（应为 province/city/county/case）", tid, line)
+        rule = task.get("dueRule", "")
+        if rule and not DUE_SHORTHAND.match(rule):
+            if JUEL.search(rule):
+                add("不支持 JUEL 表达式作为期限", tid, line)
+            else:
+                for msg in check_expression(rule, mode="eval"):
+                    add(f"期限规则：{msg}", tid, line)
+        due = task.get("dueDate", "")
+        if due and JUEL.search(due):
+            add(f"不支持 JUEL 表达式（camunda:dueDate={due}）", tid, line)
+        form_key = task.get("formKey", "")
+        if not form_key and not task.get("formFields"):
+            add("用户任务未指定表单（formKey）", tid, line)
+        elif form_key and form_exists is not None and not task.get("formFields") and not form_exists(form_key):
+            add(f"表单 {form_key} 不存在（forms/{form_key}.json）", tid, line)
+    return problems

@@ -1,0 +1,86 @@
+"""Deploying BPMN: a changed file becomes a new version; an unchanged file is not re-deployed."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.audit.services import record_event
+from app.db import db, utcnow
+from app.engine.models import ProcessDefinition
+from app.engine.parsing import parse_bundle
+
+
+@dataclass
+class DeployResult:
+    """Outcome of deploying one process."""
+
+    key: str
+    version: int
+    definition_id: int
+    is_new: bool
+    warnings: list
+
+
+def latest_definition(key) -> ProcessDefinition | None:
+    """The newest version of a process."""
+    stmt = select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc())
+    return db.scalars(stmt).first()
+
+
+def latest_definitions() -> list[ProcessDefinition]:
+    """The newest version of every process, by key."""
+    newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
+              .group_by(ProcessDefinition.key).subquery())
+    stmt = (select(ProcessDefinition)
+            .join(newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.v))
+            .order_by(ProcessDefinition.key))
+    return list(db.scalars(stmt))
+
+
+def _context_files():
+    """Latest deployed XML of every process, so call activities across files resolve."""
+    return {d.key: d.xml.encode("utf-8") for d in latest_definitions() if d.dialect == "spiff"}
+
+
+def _form_exists():
+    try:
+        from app.formdefs.registry import get_registry
+    except ImportError:
+        return None
+    registry = get_registry()
+    return lambda key: key in registry.keys()
+
+
+def deploy_files(files: dict, *, user_id=None, form_exists="default") -> list[DeployResult]:
+    """Validate and deploy {filename: bytes}; unchanged processes keep their current version."""
+    parsed = parse_bundle(files, max_bytes=current_app.config["MAX_BPMN_BYTES"],
+                          context_files=_context_files(),
+                          form_exists=_form_exists() if form_exists == "default" else form_exists)
+    results = []
+    for p in parsed:
+        current = latest_definition(p.key)
+        if current is not None and current.sha256 == p.sha256:
+            results.append(DeployResult(p.key, current.version, current.id, False, p.warnings))
+            continue
+        definition = ProcessDefinition(
+            key=p.key, version=(current.version + 1) if current else 1, name=p.name, sha256=p.sha256,
+            filename=p.filename, xml=p.xml, dialect=p.dialect, spec_json=p.spec_json, meta=p.meta,
+            deployed_by_id=user_id, deployed_at=utcnow())
+        db.add(definition)
+        db.flush()
+        record_event("definition_deployed", actor_id=user_id, summary=f"{p.key} v{definition.version}",
+                     data={"definition_id": definition.id, "sha256": p.sha256})
+        results.append(DeployResult(p.key, definition.version, definition.id, True, p.warnings))
+    return results
+
+
+def deploy_directory(directory, *, user_id=None) -> list[DeployResult]:
+    """Deploy every .bpmn file of a directory as one bundle."""
+    files = {path.name: path.read_bytes() for path in sorted(Path(directory).glob("*.bpmn"))}
+    return deploy_files(files, user_id=user_id) if files else []
+
+
+def get_definition(definition_id) -> ProcessDefinition | None:
+    """A definition by id."""
+    return db.get(ProcessDefinition, definition_id)

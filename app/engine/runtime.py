@@ -1,0 +1,162 @@
+"""Operations on a live SpiffWorkflow object; no database access here."""
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessage
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine.errors import Conflict
+
+TIMER_TYPES = ("TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition")
+
+
+class StepFailed(Exception):
+    """An expression or engine error while running; the instance goes to status error."""
+
+    def __init__(self, error_type, message, element=""):
+        super().__init__(message)
+        self.error_type, self.message, self.element = error_type, message, element
+
+
+def run_guarded(fn, *args):
+    """Run an engine call, turning library errors into StepFailed with the failing element."""
+    try:
+        return fn(*args)
+    except WorkflowTaskException as exc:
+        task = getattr(exc, "task", None)
+        element = task.task_spec.bpmn_id if task is not None and task.task_spec.bpmn_id else ""
+        raise StepFailed(getattr(exc, "error_type", "") or type(exc).__name__, _describe(exc), element) from exc
+    except SpiffWorkflowException as exc:
+        raise StepFailed(type(exc).__name__, _describe(exc)) from exc
+    except (ValueError, TypeError, KeyError, NameError, ZeroDivisionError, AttributeError) as exc:
+        raise StepFailed(type(exc).__name__, str(exc)) from exc
+
+
+def _describe(exc):
+    notes = getattr(exc, "notes", None) or []
+    text = str(exc)
+    return text + ("；" + "；".join(str(n) for n in notes) if notes else "")
+
+
+def advance(wf):
+    """Fire what is due and run every automatic step up to human work or a wait."""
+    wf.refresh_timers()
+    wf.do_engine_steps()
+
+
+def ready_user_tasks(wf):
+    """READY human tasks, including those inside subprocesses and call activities."""
+    return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def get_task(wf, task_uuid):
+    """The Spiff task by id, or None."""
+    try:
+        return wf.get_task_from_id(UUID(str(task_uuid)))
+    except Exception:  # the library raises its own TaskNotFound variants
+        return None
+
+
+def complete(wf, task, data):
+    """Complete one READY task with form data; callers hold the instance lock."""
+    if task is None or task.state != TaskState.READY:
+        raise Conflict("该任务当前不可办理（已被处理或流程已变化）")
+    task.data.update(data)
+    run_guarded(task.run)
+    run_guarded(advance, wf)
+
+
+def error_tasks(wf):
+    """Tasks the engine left in ERROR state."""
+    return wf.get_tasks(state=TaskState.ERROR)
+
+
+def status_of(wf) -> str:
+    """completed, running (human work ready) or waiting (timers/messages only)."""
+    if wf.is_completed():
+        return "completed"
+    return "running" if ready_user_tasks(wf) else "waiting"
+
+
+def _parse_event_time(value):
+    if isinstance(value, dict):
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # Naive values are local time, exactly as SpiffWorkflow reads them.
+    return dt.astimezone(timezone.utc)
+
+
+def pending_events(wf):
+    """(kind, name, value) of everything the workflow waits for.
+
+    An event-based gateway holds its children's definitions (and the timer's due time) itself,
+    where `waiting_events()` only reports one opaque "multiple" event, so we look inside.
+    """
+    found = []
+    for task in list(wf.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        inner = getattr(definition, "event_definitions", None)
+        for d in (inner if inner is not None else [definition]):
+            kind = type(d).__name__
+            if kind in TIMER_TYPES:
+                found.append(("timer", task.task_spec.bpmn_name or task.task_spec.bpmn_id or "",
+                              task._get_internal_data("event_value")))
+            elif kind == "MessageEventDefinition":
+                found.append(("message", d.name, None))
+    return found
+
+
+def next_timer_at(wf):
+    """The earliest due time among waiting timers, or None."""
+    times = [at for _name, at in waiting_timers(wf) if at is not None]
+    return min(times) if times else None
+
+
+def waiting_timers(wf):
+    """(element name, due time) of each waiting timer."""
+    return [(name, _parse_event_time(value)) for kind, name, value in pending_events(wf) if kind == "timer"]
+
+
+def waiting_message_names(wf) -> set:
+    """Names of the messages the workflow is waiting for now."""
+    return {name for kind, name, _value in pending_events(wf) if kind == "message"}
+
+
+def deliver_message(wf, name, payload, dialect):
+    """Hand a message to the waiting catch event and run on."""
+    cls = CamundaMessage if dialect == "camunda" else SpiffMessage
+    run_guarded(wf.send_event, BpmnEvent(cls(name), payload or {}))
+    run_guarded(advance, wf)
+
+
+def retry(wf, data=None):
+    """Reset each errored task (with corrected data, if given) and run on."""
+    failed = error_tasks(wf)
+    for task in failed:
+        merged = dict(task.data)
+        merged.update(data or {})
+        wf.reset_from_task_id(task.id, data=merged)
+    run_guarded(advance, wf)
+    return len(failed)
+
+
+def evaluate(wf, task, expression):
+    """Evaluate an expression against a task's data in the restricted environment."""
+    return run_guarded(wf.script_engine.evaluate, task, expression)
+
+
+def case_data(wf) -> dict:
+    """The data of the most recent task (the case's process variables as they stand)."""
+    if wf.is_completed() and wf.data:
+        return dict(wf.data)
+    last = wf.last_task
+    return dict(last.data) if last is not None else {}

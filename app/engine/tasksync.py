@@ -1,0 +1,107 @@
+"""Keeps the human_task rows (the inbox) in step with the workflow's READY user tasks."""
+import re
+from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.audit.services import record_event
+from app.auth.services import find_user, resolve_acting_unit
+from app.engine import runtime
+from app.engine.bpmn_meta import DUE_SHORTHAND
+from app.engine.models import HumanTask
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def due_from_value(value):
+    """A due time from an expression result: a date means the end of that day in Beijing time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        text = str(value).strip()
+        if ISO_DATE.match(text):
+            day = datetime.fromisoformat(text).date()
+            return datetime.combine(day, time(23, 59, 59), SHANGHAI).astimezone(timezone.utc)
+        dt = datetime.fromisoformat(text)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=SHANGHAI)
+    return dt.astimezone(timezone.utc)
+
+
+def compute_due(rule, created_at, wf, task):
+    """Due time of a new task from its dueRule: "15WD", "60D", "24H" or an expression."""
+    from app.calendar.deadlines import due_datetime
+
+    if not rule:
+        return None
+    if DUE_SHORTHAND.match(rule):
+        return due_datetime(created_at, rule.replace(" ", ""))
+    return due_from_value(runtime.evaluate(wf, task, rule))
+
+
+def sync_human_tasks(inst, wf, case, meta, now, actor_id=None):
+    """Create rows for new READY user tasks, cancel rows whose task vanished; return new rows."""
+    open_rows = {r.task_uuid: r for r in db_open_rows(inst.id)}
+    ready = {str(t.id): t for t in runtime.ready_user_tasks(wf)}
+    created = []
+    for uuid, task in ready.items():
+        if uuid in open_rows:
+            continue
+        created.append(_create_row(inst, wf, task, case, meta, now, actor_id))
+    for uuid, row in open_rows.items():
+        if uuid not in ready:
+            row.status = "cancelled"
+            row.completed_at = now
+            record_event("task_cancelled", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
+                         actor_id=actor_id, summary=row.title, at=now)
+    return created
+
+
+def db_open_rows(instance_id):
+    """The instance's inbox rows that are still open."""
+    from app.db import db
+
+    stmt = select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "ready")
+    return list(db.scalars(stmt))
+
+
+def _create_row(inst, wf, task, case, meta, now, actor_id):
+    from app.db import db
+
+    spec = task.task_spec
+    props = meta.get("user_tasks", {}).get(spec.bpmn_id, {})
+    level = props.get("orgLevel") or "case"
+    case_unit = case.org_unit_id if case is not None else None
+    row = HumanTask(
+        instance_id=inst.id, case_id=inst.case_id, task_uuid=str(task.id), spec_name=spec.bpmn_id or spec.name,
+        title=(spec.bpmn_name or props.get("name") or spec.bpmn_id or "")[:200],
+        lane=(getattr(spec, "lane", None) or props.get("lane") or "")[:100],
+        department_code=props.get("department", ""), org_level=level,
+        org_unit_id=resolve_acting_unit(case_unit, level), form_key=props.get("formKey", ""),
+        priority=int(props.get("priority") or 50), due_rule=props.get("dueRule", "") or props.get("dueDate", ""),
+        created_at=now, status="ready", draft_data={}, reminders_sent={},
+    )
+    assignee = props.get("assignee")
+    if assignee:
+        user = find_user(assignee)
+        row.assignee_id = user.id if user else None
+    try:
+        if props.get("dueRule"):
+            row.due_at = compute_due(props["dueRule"], now, wf, task)
+        elif props.get("dueDate"):
+            row.due_at = due_from_value(props["dueDate"])
+    except (runtime.StepFailed, ValueError) as exc:
+        # A broken due rule must not block the work itself; the problem is audited for admins.
+        record_event("due_rule_failed", case_id=inst.case_id, instance_id=inst.id, actor_id=actor_id,
+                     summary=row.title, data={"rule": row.due_rule, "error": str(exc)}, at=now)
+    db.add(row)
+    db.flush()
+    record_event("task_created", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
+                 actor_id=actor_id, summary=row.title,
+                 data={"department": row.department_code, "org_unit_id": row.org_unit_id,
+                       "due_at": row.due_at.isoformat() if row.due_at else None}, at=now)
+    return row

@@ -1,0 +1,52 @@
+"""Flask extensions (unbound) and their wiring: login, CSRF, i18n."""
+from flask import request, session
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+
+SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
+
+
+def select_locale():
+    """The user's choice (session, then profile), else Chinese."""
+    chosen = session.get("locale")
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in SUPPORTED_LOCALES:
+            return current_user.locale
+    return "zh_Hans_CN"
+
+
+def select_timezone():
+    """Dates are shown in Beijing time."""
+    return "Asia/Shanghai"
+
+
+def init_app(app):
+    """Bind the extensions to the app."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    @login_manager.user_loader
+    def _load_user(user_id):
+        from app.auth.models import User
+        from app.db import db
+
+        user = db.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+    @app.before_request
+    def _refresh_session():
+        # Sliding session timeout: PERMANENT_SESSION_LIFETIME of inactivity logs the user out.
+        session.permanent = True
+        _ = request.endpoint

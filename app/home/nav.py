@@ -1,0 +1,41 @@
+"""Template globals: the main navigation (only entries whose pages exist and the user may open)."""
+from flask import current_app, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+NAV = [
+    ("home.index", "工作台", None),
+    ("inbox.mine", "待办任务", None),
+    ("cases.search", "案件查询", None),
+    ("reports.overdue", "超期督办", "supervisor"),
+    ("reports.dashboard", "统计分析", "supervisor"),
+    ("admin.processes", "流程管理", "process_admin"),
+]
+
+
+def url_for_safe(endpoint, **values):
+    """url_for that yields '#' while a page is not installed (keeps templates independent)."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return "#"
+
+
+def nav_items():
+    """The entries the current user sees, with the active one marked."""
+    items = []
+    for endpoint, label, role in NAV:
+        if endpoint not in current_app.view_functions:
+            continue
+        if role and not current_user.has_role(role):
+            continue
+        prefix = endpoint.split(".")[0]
+        items.append({"url": url_for(endpoint), "label": _(label),
+                      "active": (request.endpoint or "").startswith(prefix + "."), "badge": None})
+    return items
+
+
+def register_template_globals(app):
+    """Expose the helpers to every template."""
+    app.jinja_env.globals.update(nav_items=nav_items, url_for_safe=url_for_safe)

@@ -1,0 +1,6 @@
+"""Imports every domain's models so metadata (Alembic, tests) sees all tables."""
+from app.audit.models import CaseEvent  # noqa: F401
+from app.auth.models import Department, OrgUnit, Role, User  # noqa: F401
+from app.calendar.models import CalendarOverride  # noqa: F401
+from app.cases.models import Case, CaseNote, CaseNumberCounter, Enterprise  # noqa: F401
+from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance  # noqa: F401

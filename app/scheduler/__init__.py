@@ -1,0 +1,1 @@
+"""Scheduler: APScheduler wiring; the jobs themselves are plain idempotent functions."""
