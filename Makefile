@@ -25,7 +25,7 @@ app/static/vendor/.installed: package.json package-lock.json
 	touch $@
 
 setup: $(STAMP) app/static/vendor/.installed
-	@if [ -d app/translations ]; then $(BIN)/pybabel compile -q -d app/translations; fi
+	@for d in app/translations app/*/translations; do [ -d $$d ] && $(BIN)/pybabel compile --statistics -d $$d || true; done
 
 db: setup
 	$(FLASK) db upgrade

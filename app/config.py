@@ -25,6 +25,9 @@ class Config:
     SCHEDULER_TICK_SECONDS = int(_env("SCHEDULER_TICK_SECONDS", "5"))
     BABEL_DEFAULT_LOCALE = _env("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # Each domain package keeps its own catalog (app/<domain>/translations); flask-babel merges them.
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        str(p) for p in sorted((BASE_DIR / "app").glob("*/translations")) + [BASE_DIR / "app" / "translations"])
     PERMANENT_SESSION_LIFETIME = int(_env("SESSION_TIMEOUT_SECONDS", str(8 * 3600)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
