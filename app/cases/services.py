@@ -1,6 +1,7 @@
 """Cases: opening (with numbers), follow-up cases, closing when their process ends."""
 from sqlalchemy import select
 
+from app import signals
 from app.audit.services import record_event
 from app.cases.models import Case, CaseNumberCounter, Enterprise
 from app.db import db, is_postgres, utcnow
@@ -98,8 +99,19 @@ def on_process_ended(case_id, process_key, outcome, now):
         return
     case.status = "closed" if outcome == "completed" else "cancelled"
     case.closed_at = now
+    signals.case_ended.send(case.id, process_key=process_key, outcome=outcome, at=now)
     record_event("case_closed" if outcome == "completed" else "case_cancelled", case_id=case.id,
                  summary=case.number, at=now)
+
+
+def merge_case_facts(case_id, sender=None, *, data, **_kw):
+    """Keep the case's record fields current: every completed form's data is merged in."""
+    case = db.get(Case, case_id)
+    if case is not None and data:
+        case.facts = {**(case.facts or {}), **data}
+
+
+signals.task_completed.connect(merge_case_facts)
 
 
 def get_or_create_enterprise(uscc, name, **fields) -> Enterprise:

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record_event
 from app.auth.services import can_work_on
+from app import signals
 from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.deploy import latest_definition
@@ -96,6 +97,9 @@ def complete_task(human_task_id, user, data, *, expected_instance_version=None) 
     row.draft_data = {}
     record_event("task_completed", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
                  actor_id=user.id, summary=row.title, data={"form_key": row.form_key, "data": data}, at=now)
+    if inst.case_id is not None:
+        signals.task_completed.send(inst.case_id, form_key=row.form_key, spec_name=row.spec_name, data=data,
+                                    task_id=row.id, user_id=user.id, at=now)
     return _run_and_save(inst, wf, user.id, lambda: runtime.complete(wf, task, data))
 
 

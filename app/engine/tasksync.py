@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from app import signals
 from app.audit.services import record_event
 from app.auth.services import find_user, resolve_acting_unit
 from app.engine import runtime
@@ -100,6 +101,7 @@ def _create_row(inst, wf, task, case, meta, now, actor_id):
                      summary=row.title, data={"rule": row.due_rule, "error": str(exc)}, at=now)
     db.add(row)
     db.flush()
+    signals.task_created.send(row, at=now)
     record_event("task_created", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
                  actor_id=actor_id, summary=row.title,
                  data={"department": row.department_code, "org_unit_id": row.org_unit_id,

@@ -1,0 +1,14 @@
+"""Domain signals (blinker): other domains subscribe instead of writing each other's tables.
+
+Receivers run inside the sender's transaction: they may add and flush, never commit.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the case id; kwargs: form_key, spec_name, data (validated form data), task_id, user_id, at
+task_completed = _signals.signal("task-completed")
+# sender: the HumanTask row just created; kwargs: at
+task_created = _signals.signal("task-created")
+# sender: the case id; kwargs: process_key, outcome ("completed" | "cancelled"), at
+case_ended = _signals.signal("case-ended")
