@@ -42,6 +42,9 @@ class UTCDateTime(TypeDecorator):
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Plain json (never jsonb) where key order matters: SpiffWorkflow restores task data deltas in
+# the order tasks appear, and jsonb reorders object keys.
+OrderedJSON = JSON()
 
 
 def utcnow():

@@ -48,7 +48,7 @@ def database_url(tmp_path_factory):
     yield url
     if drop:
         db.remove()
-        engine = db.kw.get("bind")
+        engine = db.session_factory.kw.get("bind")
         if engine is not None:
             engine.dispose()
         drop()
@@ -88,7 +88,7 @@ def db_session(app, engine):
         ctx.pop()
         outer.rollback()
         connection.close()
-        db.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+        db.configure(bind=engine, join_transaction_mode="rollback_only")  # the library default
 
 
 @pytest.fixture()

@@ -2,7 +2,7 @@
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, JSONType, UTCDateTime, utcnow
+from app.db import Base, JSONType, OrderedJSON, UTCDateTime, utcnow
 
 INSTANCE_STATUSES = ("running", "waiting", "suspended", "error", "completed", "cancelled")
 TASK_STATUSES = ("ready", "completed", "cancelled")
@@ -21,7 +21,7 @@ class ProcessDefinition(Base):
     filename: Mapped[str] = mapped_column(String(200), default="")
     xml: Mapped[str] = mapped_column(Text)
     dialect: Mapped[str] = mapped_column(String(10), default="spiff")  # spiff | camunda
-    spec_json: Mapped[dict] = mapped_column(JSONType)  # {"spec": ..., "subprocess_specs": ...}
+    spec_json: Mapped[dict] = mapped_column(OrderedJSON)  # {"spec": ..., "subprocess_specs": ...}
     meta: Mapped[dict] = mapped_column(JSONType, default=dict)  # elements, user tasks, forms
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     deployed_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
@@ -35,7 +35,7 @@ class ProcessInstance(Base):
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="running", index=True)
-    state: Mapped[dict] = mapped_column(JSONType)
+    state: Mapped[dict] = mapped_column(OrderedJSON)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     next_timer_at: Mapped[object | None] = mapped_column(UTCDateTime(), index=True)
     error_type: Mapped[str] = mapped_column(String(60), default="")

@@ -37,9 +37,13 @@ def run_guarded(fn, *args):
 
 
 def _describe(exc):
-    notes = getattr(exc, "notes", None) or []
+    # The library wraps the real cause without chaining it explicitly; show both.
+    notes = [str(n) for n in (getattr(exc, "notes", None) or []) if str(n).strip()]
+    inner = exc.__cause__ or exc.__context__
     text = str(exc)
-    return text + ("；" + "；".join(str(n) for n in notes) if notes else "")
+    if inner is not None and str(inner) and str(inner) not in text:
+        text += f"（{type(inner).__name__}: {inner}）"
+    return text + ("；" + "；".join(notes) if notes else "")
 
 
 def advance(wf):
