@@ -75,6 +75,8 @@ def parse_bundle(files: dict, *, max_bytes: int, context_files: dict | None = No
                 problems.append(_problem_from(exc, filename))
         if problems:
             continue
+        all_processes = {p.get("id"): p for root in group.values()
+                         for p in root.findall(f"{{{bpmn_meta.BPMN_NS}}}process")}
         for filename, root in group.items():
             if filename not in roots:
                 continue
@@ -84,7 +86,7 @@ def parse_bundle(files: dict, *, max_bytes: int, context_files: dict | None = No
                 problems.append(Problem("文件中没有流程（bpmn:process）", filename))
             for process_el in executable:
                 parsed = _parse_process(parser, process_el, filename, files[filename], dialect,
-                                        problems, form_exists)
+                                        problems, form_exists, all_processes)
                 if parsed:
                     results.append(parsed)
     errors = [p for p in problems if p.severity == "error"]
@@ -93,7 +95,7 @@ def parse_bundle(files: dict, *, max_bytes: int, context_files: dict | None = No
     return results
 
 
-def _parse_process(parser, process_el, filename, data, dialect, problems, form_exists):
+def _parse_process(parser, process_el, filename, data, dialect, problems, form_exists, all_processes):
     key = process_el.get("id")
     meta = bpmn_meta.process_meta(process_el, dialect)
     found = bpmn_meta.check_process(process_el, filename, meta, dialect,
@@ -111,6 +113,9 @@ def _parse_process(parser, process_el, filename, data, dialect, problems, form_e
     if any(p.severity == "error" for p in found):
         return None
     meta["called_processes"] = sorted(subprocess_specs)
+    # Tasks inside call activities are routed by the called process's own properties.
+    meta["called"] = {key: bpmn_meta.process_meta(all_processes[key], dialect)
+                      for key in subprocess_specs if key in all_processes}
     return ParsedProcess(
         key=key, name=process_el.get("name") or key, filename=filename,
         xml=data.decode("utf-8"), sha256=sha256_of(data), dialect=dialect,

@@ -70,11 +70,20 @@ def db_open_rows(instance_id):
     return list(db.scalars(stmt))
 
 
+def task_properties(meta, task) -> dict:
+    """Routing properties of a task, looked up in the process that owns it (call activities too)."""
+    owner = getattr(task.workflow.spec, "name", "")
+    called = meta.get("called", {}).get(owner)
+    if called and task.task_spec.bpmn_id in called.get("user_tasks", {}):
+        return called["user_tasks"][task.task_spec.bpmn_id]
+    return meta.get("user_tasks", {}).get(task.task_spec.bpmn_id, {})
+
+
 def _create_row(inst, wf, task, case, meta, now, actor_id):
     from app.db import db
 
     spec = task.task_spec
-    props = meta.get("user_tasks", {}).get(spec.bpmn_id, {})
+    props = task_properties(meta, task)
     level = props.get("orgLevel") or "case"
     case_unit = case.org_unit_id if case is not None else None
     row = HumanTask(
