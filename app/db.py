@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -52,9 +52,25 @@ def utcnow():
     return datetime.now(timezone.utc)
 
 
+class AppSession(Session):
+    """A session bound to the current Flask app's engine unless given an explicit bind.
+
+    Several apps may live in one process (tests, a live server thread); each request, command
+    or job then talks to its own app's database.
+    """
+
+    def get_bind(self, mapper=None, **kw):
+        if self.bind is None:
+            from flask import current_app, has_app_context
+
+            if has_app_context() and "db_engine" in current_app.extensions:
+                return current_app.extensions["db_engine"]
+        return super().get_bind(mapper, **kw)
+
+
 # One scoped session for the process; requests, CLI commands and scheduler jobs each
 # get their own thread-local session and end it with db.remove().
-db = scoped_session(sessionmaker(expire_on_commit=False, future=True))
+db = scoped_session(sessionmaker(class_=AppSession, expire_on_commit=False, future=True))
 
 
 def make_engine(url, **kwargs):
@@ -86,7 +102,6 @@ def init_app(app):
     """Bind the session to the app's database and end it after every request."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    db.configure(bind=engine)
 
     @app.teardown_appcontext
     def _end_session(exc):

@@ -48,9 +48,6 @@ def database_url(tmp_path_factory):
     yield url
     if drop:
         db.remove()
-        engine = db.session_factory.kw.get("bind")
-        if engine is not None:
-            engine.dispose()
         drop()
 
 
@@ -88,14 +85,13 @@ def db_session(app, engine):
         ctx.pop()
         outer.rollback()
         connection.close()
-        db.configure(bind=engine, join_transaction_mode="rollback_only")  # the library default
+        db.configure(bind=None, join_transaction_mode="rollback_only")  # back to the app's engine
 
 
 @pytest.fixture()
 def committed_db(app, engine):
     """A session that really commits (for concurrency tests); rows are removed afterwards."""
     db.remove()
-    db.configure(bind=engine)
     ctx = app.app_context()
     ctx.push()
     try:
@@ -122,3 +118,11 @@ def client(app, db_session):
 
 
 pytest_plugins = ["tests.factories"]
+
+
+@pytest.fixture()
+def csrf_enabled(app):
+    """Turn CSRF protection on for one test (it is off in TEST_CONFIG for brevity)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False

@@ -38,4 +38,6 @@ def nav_items():
 
 def register_template_globals(app):
     """Expose the helpers to every template."""
-    app.jinja_env.globals.update(nav_items=nav_items, url_for_safe=url_for_safe)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals.update(nav_items=nav_items, url_for_safe=url_for_safe, get_locale=get_locale)

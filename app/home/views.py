@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import SUPPORTED_LOCALES
 
-bp = Blueprint("home", __name__)
+bp = Blueprint("home", __name__, template_folder="templates")
 
 
 @bp.get("/")
