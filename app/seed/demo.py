@@ -1,0 +1,113 @@
+"""The demo province: users for every department at province, city and county level, enterprises,
+and a handful of cases driven to different stages through the real engine."""
+import random
+
+from sqlalchemy import select
+
+from app.auth.accounts import create_user
+from app.auth.models import User
+from app.cases.services import get_or_create_enterprise, open_case
+from app.db import db
+from app.engine.deploy import latest_definition
+from app.engine.errors import EngineError
+from app.engine.models import HumanTask
+from app.formdefs.uscc import make_uscc
+from app.seed.autofill import sample_form_data
+from app.seed.reference import DEPARTMENTS, unit_by_code
+
+DEMO_PASSWORD = "demo123"
+UNITS = {"fj": "350000", "fz": "350100", "mh": "350121", "xm": "350200", "sm": "350203"}
+DEPT_SHORT = {"quality_supervision": "qs", "consumer_protection": "cp", "certification": "cert",
+              "quality_development": "qd", "enforcement": "enf", "credit": "credit", "testing_body": "lab",
+              "it_office": "it"}
+ENTERPRISES = [
+    ("91350121MA2XYK001", "福建闽侯宏达电线电缆有限公司", "电线电缆"),
+    ("91350121MA2XYK002", "闽侯县安泰燃气具制造有限公司", "燃气器具"),
+    ("91350100MA2XYK003", "福州榕城电动车有限公司", "电动自行车"),
+    ("91350121MA2XYK004", "福建省闽侯建材水泥有限公司", "水泥"),
+    ("91350121MA2XYK005", "闽侯县正和钢筋制品有限公司", "钢筋"),
+    ("91350203MA2XYK006", "厦门鹭岛童装有限公司", "儿童服装"),
+]
+
+
+def seed_demo() -> str:
+    """Create demo users, enterprises and cases; skipped when the demo users already exist."""
+    if db.scalar(select(User).where(User.username == "mh_qs")):
+        return "演示数据已存在，跳过"
+    users = _create_users()
+    enterprises = [get_or_create_enterprise(make_uscc(p), name, region_code=p[2:8], role="producer")
+                   for p, name, _ in ENTERPRISES]
+    opened = _create_cases(enterprises)
+    return f"已创建演示用户 {len(users)} 个、企业 {len(enterprises)} 家、案件 {opened} 件；演示密码：{DEMO_PASSWORD}"
+
+
+def _create_users():
+    made = []
+    for short, code in UNITS.items():
+        unit = unit_by_code(code)
+        for dept, _name, _en in DEPARTMENTS:
+            d = DEPT_SHORT[dept]
+            made.append(create_user(f"{short}_{d}", DEMO_PASSWORD, f"{unit.name[:-7]}{_name}经办人", unit, [dept]))
+            made.append(create_user(f"{short}_{d}_head", DEMO_PASSWORD, f"{unit.name[:-7]}{_name}负责人", unit, [dept],
+                                    ["staff", "supervisor"]))
+    province = unit_by_code("350000")
+    made.append(create_user("admin", DEMO_PASSWORD, "流程管理员", province, ["it_office"],
+                            ["process_admin", "system_admin", "supervisor"]))
+    return made
+
+
+PLAN = [  # (kind, enterprise index, org code, steps to advance, facts)
+    ("failed_sample_disposal", 0, "350121", 0, {"product_type": "industrial"}),
+    ("failed_sample_disposal", 1, "350121", 2, {"product_type": "industrial"}),
+    ("failed_sample_disposal", 2, "350100", 4, {"product_type": "industrial"}),
+    ("hazard_investigation", 3, "350121", 0, {}),
+    ("hazard_investigation", 4, "350121", 3, {}),
+    ("supervision_sampling", 0, "350100", 1, {}),
+    ("risk_monitoring", 2, "350000", 1, {}),
+    ("hazard_investigation", 5, "350203", 1, {}),
+]
+
+
+def _create_cases(enterprises) -> int:
+    rng = random.Random(2026)
+    opened = 0
+    for kind, ent_index, org_code, steps, facts in PLAN:
+        if latest_definition(kind) is None:
+            continue
+        ent = enterprises[ent_index]
+        category = ENTERPRISES[ent_index][2]
+        case = open_case(kind, unit_by_code(org_code), title=f"{ent.name}{category}产品", enterprise=ent,
+                         product_category=category, product_name=f"{category}产品", is_key_product=True,
+                         facts=facts)
+        opened += 1
+        for _ in range(steps):
+            if not advance_case(case.id, rng):
+                break
+    return opened
+
+
+def advance_case(case_id, rng) -> bool:
+    """Complete the case's oldest open task as a demo user entitled to it, with plausible data."""
+    from app.engine.service import complete_task
+    from app.formdefs.registry import get_registry
+
+    task = db.scalar(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "ready")
+                     .order_by(HumanTask.id))
+    if task is None:
+        return False
+    actor = _actor_for(task)
+    if actor is None:
+        return False
+    try:
+        data = sample_form_data(get_registry().get(task.form_key), rng) if task.form_key else {}
+        complete_task(task.id, actor, data)
+    except (EngineError, KeyError):
+        return False
+    return True
+
+
+def _actor_for(task):
+    for user in db.scalars(select(User).where(User.org_unit_id == task.org_unit_id)):
+        if task.department_code in user.department_codes:
+            return user
+    return None
