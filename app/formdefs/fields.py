@@ -75,6 +75,7 @@ class _FormFieldMixin:
     form_default: Any = missing
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
+        """Apply the form default, the blank rule and required before type checks."""
         if value is missing and self.form_default is not missing:
             return copy.deepcopy(self.form_default)
         if value is missing or is_blank(value):
@@ -84,6 +85,7 @@ class _FormFieldMixin:
         return super().deserialize(value, attr, data, **kwargs)
 
     def blank_value(self) -> Any:
+        """Return the clean value of a blank optional input."""
         return copy.copy(self.empty)
 
 
@@ -309,6 +311,7 @@ class TableField(_FormFieldMixin, fields.Nested):
         super().__init__(row_schema, many=True, unknown=EXCLUDE, **kw)
 
     def blank_value(self):
+        """Return [] for a blank table, which still has to meet min_rows."""
         self._check_rows(0)
         return []
 
@@ -335,4 +338,6 @@ class FormSchema(Schema):
 
 
 class RowSchema(FormSchema):
+    """Base of generated table-row schemas."""
+
     error_messages = {"type": INVALID_ROW, "unknown": INVALID_ROW}
