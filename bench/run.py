@@ -1,0 +1,30 @@
+"""`make bench`: run every benchmark and merge the figures into bench/results.json."""
+import json
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def main():
+    from bench import engine
+
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
+                          "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    results["engine"] = engine.run()
+    print(json.dumps(results["engine"], ensure_ascii=False, indent=1))
+    try:
+        from bench import timers
+    except ImportError:
+        timers = None
+    if timers is not None:
+        results["timer_lateness"] = timers.run()
+        print(json.dumps(results["timer_lateness"], ensure_ascii=False, indent=1))
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    print(f"结果已写入 {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
