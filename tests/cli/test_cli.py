@@ -1,0 +1,33 @@
+"""The command line an operator uses: deploy, list, users, calendar."""
+from tests.engine import samples
+
+
+def test_deploy_list_and_redeploy(app, db_session, tmp_path, monkeypatch):
+    (tmp_path / "review_flow.bpmn").write_text(samples.review_process(), encoding="utf-8")
+    runner = app.test_cli_runner()
+    monkeypatch.setitem(app.config, "FORMS_DIR", str(tmp_path))  # no form yet: deploy names it
+    refused = runner.invoke(args=["processes", "deploy", str(tmp_path)])
+    assert refused.exit_code == 1 and "表单 test_form 不存在" in refused.output
+    (tmp_path / "test_form.json").write_text(
+        '{"key": "test_form", "title": "测试表单", "fields": [{"name": "approved", "label": "同意", "type": "boolean"}]}',
+        encoding="utf-8")
+    first = runner.invoke(args=["processes", "deploy", str(tmp_path)])
+    assert first.exit_code == 0 and "review_flow\tv1\t新版本" in first.output
+    again = runner.invoke(args=["processes", "deploy", str(tmp_path)])
+    assert "review_flow\tv1\t未变化" in again.output
+    listing = runner.invoke(args=["processes", "list"])
+    assert "review_flow\tv1\t审核流程" in listing.output
+
+
+def test_users_create_and_unknown_org(app, db_session):
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["users", "create", "zhangsan", "--password", "pw-123456", "--name", "张三",
+                             "--org", "350121", "--department", "enforcement", "--role", "supervisor"])
+    assert ok.exit_code == 0 and "已创建用户 zhangsan" in ok.output
+    bad = runner.invoke(args=["users", "create", "lisi", "--password", "pw", "--name", "李四", "--org", "999999"])
+    assert bad.exit_code != 0 and "单位不存在" in bad.output
+
+
+def test_calendar_deadline_over_national_day(app):
+    result = app.test_cli_runner().invoke(args=["calendar", "deadline", "2026-09-30", "--days", "5", "--working"])
+    assert result.output.strip().splitlines()[0] == "2026-10-13"
