@@ -12,3 +12,5 @@ task_completed = _signals.signal("task-completed")
 task_created = _signals.signal("task-created")
 # sender: the case id; kwargs: process_key, outcome ("completed" | "cancelled"), at
 case_ended = _signals.signal("case-ended")
+# sender: the HumanTask row; kwargs: assignee_id, actor_id, at (assigned, delegated or claimed for someone else)
+task_assigned = _signals.signal("task-assigned")
