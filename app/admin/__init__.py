@@ -1,0 +1,1 @@
+"""Process administration: definitions, browser modeler, validation, deploy, version diff."""

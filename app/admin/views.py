@@ -1,0 +1,158 @@
+"""Process administration pages (process admins only): list, modeler, validate, drafts, deploy, diff."""
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from app.admin import services
+from app.admin.schemas import DiffQuerySchema, ModelerQuerySchema, XmlPayloadSchema, first_error
+from app.db import db
+from app.engine.errors import DeployError, EngineError
+from app.extensions import login_manager
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+ORG_LEVELS = [("case", "案件所属单位"), ("county", "县级"), ("city", "市级"), ("province", "省级")]
+
+
+@bp.before_request
+def _only_process_admins():
+    # Every page and endpoint here changes or reveals process definitions.
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.has_role("process_admin"):
+        abort(403)
+    return None
+
+
+@bp.errorhandler(EngineError)
+def _engine_error(exc):
+    db.rollback()
+    if "/api/" in request.path:
+        return jsonify(exc.to_dict()), exc.status
+    return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+
+def _json_body(schema):
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return None, (jsonify({"error": "invalid_input", "message": _("请求内容须为 JSON 对象")}), 400)
+    try:
+        return schema.load(payload), None
+    except ValidationError as exc:
+        return None, (jsonify({"error": "invalid_input", "message": first_error(exc.messages),
+                               "fields": exc.messages}), 400)
+
+
+@bp.get("/")
+def processes():
+    """Every process with its versions, live instances and draft."""
+    return render_template("admin/processes.html", processes=services.list_processes())
+
+
+@bp.get("/definitions/<int:definition_id>/download")
+def download(definition_id):
+    """One version's BPMN file as an attachment."""
+    definition = services.require_definition(definition_id)
+    filename = f"{definition.key}_v{definition.version}.bpmn"
+    return Response(definition.xml.encode("utf-8"), mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/modeler")
+def modeler():
+    """The browser modeler for a process (its draft or newest version), or a new blank process."""
+    try:
+        query = ModelerQuerySchema().load(request.args)
+    except ValidationError as exc:
+        flash(first_error(exc.messages), "error")
+        return redirect(url_for("admin.processes"))
+    opened = services.open_for_editing(query["key"])
+    config = {**opened, "departments": services.department_choices(), "forms": services.form_keys(),
+              "orgLevels": [{"code": c, "name": _(n)} for c, n in ORG_LEVELS],
+              "urls": {"validate": url_for("admin.api_validate"), "draft": url_for("admin.api_draft"),
+                       "deploy": url_for("admin.api_deploy"), "list": url_for("admin.processes")}}
+    return render_template("admin/modeler.html", opened=opened, config=config)
+
+
+@bp.post("/upload")
+def upload():
+    """Store an uploaded .bpmn file as the draft of its process and open it in the modeler."""
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash(_("请选择要上传的 BPMN 文件"), "error")
+        return redirect(url_for("admin.processes"))
+    # Read one byte more than allowed so an oversize file is refused by the size check, not cut off.
+    data = file.stream.read(current_app.config["MAX_BPMN_BYTES"] + 1)
+    try:
+        draft = services.save_draft(data, current_user, filename=file.filename[:200])
+    except DeployError as exc:
+        db.rollback()
+        flash(_("上传被拒绝：%(reason)s", reason=exc.problems[0].message), "error")
+        return redirect(url_for("admin.processes"))
+    db.commit()
+    flash(_("已上传为草稿：%(key)s", key=draft.process_key), "success")
+    return redirect(url_for("admin.modeler", key=draft.process_key))
+
+
+@bp.post("/drafts/<key>/delete")
+def delete_draft(key):
+    """Discard a draft."""
+    services.delete_draft(key, current_user)
+    db.commit()
+    flash(_("草稿已删除：%(key)s", key=key), "success")
+    return redirect(url_for("admin.processes"))
+
+
+@bp.post("/api/validate")
+def api_validate():
+    """Validate XML from the modeler without deploying: problems with element ids."""
+    body, error = _json_body(XmlPayloadSchema())
+    if error:
+        return error
+    problems = services.validate_bpmn(body["xml"].encode("utf-8"))
+    return jsonify({"ok": not any(p["severity"] == "error" for p in problems), "problems": problems})
+
+
+@bp.post("/api/drafts")
+def api_draft():
+    """Save the modeler's XML as the draft of its process."""
+    body, error = _json_body(XmlPayloadSchema())
+    if error:
+        return error
+    draft = services.save_draft(body["xml"].encode("utf-8"), current_user, body["base_definition_id"])
+    db.commit()
+    return jsonify({"key": draft.process_key, "updated_at": draft.updated_at.isoformat(),
+                    "message": _("草稿已保存")})
+
+
+@bp.post("/api/deploy")
+def api_deploy():
+    """Validate and deploy the modeler's XML as a new version of its process."""
+    body, error = _json_body(XmlPayloadSchema())
+    if error:
+        return error
+    result = services.deploy_bpmn(body["xml"].encode("utf-8"), current_user)
+    db.commit()
+    message = (_("已部署为 %(key)s 第 %(version)s 版", key=result["key"], version=result["version"])
+               if result["is_new"] else _("内容与当前版本相同，未产生新版本"))
+    return jsonify({**result, "message": message})
+
+
+@bp.get("/processes/<key>/diff")
+def diff(key):
+    """Tasks and flows added, removed or changed between two versions."""
+    versions = services.versions_of(key)
+    if not versions:
+        abort(404)
+    args = request.args if request.args.get("from") else {"from": (versions[1:] or versions)[0],
+                                                           "to": versions[0]}
+    try:
+        query = DiffQuerySchema().load(args)
+    except ValidationError as exc:
+        flash(first_error(exc.messages), "error")
+        return redirect(url_for("admin.processes"))
+    if query["from_version"] == query["to_version"]:
+        return render_template("admin/diff.html", key=key, versions=versions, result=None, query=query)
+    result = services.diff_versions(key, query["from_version"], query["to_version"])
+    return render_template("admin/diff.html", key=key, versions=versions, result=result, query=query)
