@@ -34,6 +34,9 @@ def _register_blueprints(app):
     register_template_globals(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    from app.notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
     register_error_handlers(app)
 
 

@@ -5,20 +5,31 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from app.db import db
+from app.scheduler.jobs import escalate_overdue, fire_due_timers, send_deadline_reminders
 
 log = logging.getLogger(__name__)
-TICK_JOBS = []  # extra idempotent jobs (reminders, overdue marking) register here
+# Idempotent jobs run after the timers on every tick, each taking `now` and committing itself.
+TICK_JOBS = [send_deadline_reminders, escalate_overdue]
 
 
-def tick(app) -> int:
-    """One tick: fire due timers, then the registered jobs; every job ends its own session."""
-    from app.scheduler.jobs import fire_due_timers
-
+def tick(app, now=None) -> int:
+    """One tick: fire due timers, then every registered job; a failing job is logged, the rest run."""
     with app.app_context():
         try:
-            handled = fire_due_timers()
+            try:
+                handled = fire_due_timers(now)
+            except Exception:  # the deadline jobs still run when a timer batch breaks
+                log.exception("firing due timers failed")
+                handled = 0
+            finally:
+                db.remove()
             for job in TICK_JOBS:
-                job()
+                try:
+                    job(now)
+                except Exception:  # one broken job must not starve the others or the next tick
+                    log.exception("scheduler job %s failed", job.__name__)
+                finally:
+                    db.remove()
             return handled
         finally:
             db.remove()

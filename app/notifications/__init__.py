@@ -1,0 +1,1 @@
+"""Notifications: in-app notification centre (and an optional mail channel) for tasks and deadlines."""
