@@ -37,6 +37,9 @@ def _register_blueprints(app):
     from app.notifications.views import bp as notifications_bp
 
     app.register_blueprint(notifications_bp)
+    from app.reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
     register_error_handlers(app)
 
 

@@ -1,0 +1,39 @@
+"""Scheduler job: each Thursday (Beijing time) a weekly report draft for every bureau, once."""
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import ORG_LEVELS, OrgUnit
+from app.db import db, unit_of_work, utcnow
+from app.reports.models import Report
+from app.reports.scope import today_local
+from app.reports.services import ensure_report
+from app.reports.statutory import weekly_period
+
+log = logging.getLogger(__name__)
+THURSDAY = 3
+
+
+def generate_weekly_reports(now=None) -> int:
+    """Create the missing weekly drafts of this Thursday's week; returns how many were created."""
+    now = now or utcnow()
+    today = today_local(now)
+    if today.weekday() != THURSDAY:
+        return 0
+    period = weekly_period(today)
+    created = 0
+    try:
+        with unit_of_work():
+            have = set(db.scalars(select(Report.org_unit_id).where(
+                Report.kind == "weekly", Report.period_start == period.start, Report.period_end == period.end)))
+            units = db.scalars(select(OrgUnit).where(OrgUnit.level.in_(ORG_LEVELS)).order_by(OrgUnit.path))
+            for unit in units:
+                if unit.id not in have:
+                    ensure_report("weekly", unit, period)
+                    created += 1
+    except IntegrityError:
+        # Another scheduler process created the same drafts first: theirs stand, ours rolled back.
+        log.info("weekly reports for %s already created by another worker", period.end)
+        return 0
+    return created

@@ -1,0 +1,66 @@
+"""Input of the dashboard and report pages (marshmallow), with Chinese messages."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from app.reports.models import REPORT_KINDS
+
+BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", "required": "必填项", "null": "必填项"}
+
+
+class _Base(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _drop_blanks(self, data, **_kw):
+        # Query strings and forms send "" for an empty input: that means "not given".
+        if hasattr(data, "to_dict"):
+            data = data.to_dict()
+        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+
+
+class DashboardQuery(_Base):
+    """The dashboard's date range (Beijing dates, inclusive)."""
+
+    date_from = fields.Date(data_key="from", error_messages=BAD_DATE)
+    date_to = fields.Date(data_key="to", error_messages=BAD_DATE)
+
+    @validates_schema
+    def _range(self, data, **_kw):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("开始日期不能晚于结束日期", "to")
+
+
+class NewReportForm(_Base):
+    """Ask for a report: weekly by its Thursday, summaries by year."""
+
+    kind = fields.Str(required=True, validate=validate.OneOf(REPORT_KINDS, error="请选择有效的报表类型"),
+                      error_messages={"required": "请选择报表类型"})
+    thursday = fields.Date(error_messages=BAD_DATE)
+    year = fields.Int(validate=validate.Range(min=2000, max=2100, error="年份无效"),
+                      error_messages={"invalid": "年份无效"})
+
+    @validates_schema
+    def _needs(self, data, **_kw):
+        if data.get("kind") == "weekly":
+            if not data.get("thursday"):
+                raise ValidationError("周报请选择报送日（星期四）", "thursday")
+            if data["thursday"].weekday() != 3:
+                raise ValidationError("周报报送日必须是星期四", "thursday")
+        elif data.get("kind") and not data.get("year"):
+            raise ValidationError("请填写年份", "year")
+
+
+class RemarksForm(_Base):
+    """The reviewer's remarks."""
+
+    remarks = fields.Str(load_default="", validate=validate.Length(max=4000, error="说明不能超过 4000 字"))
+
+
+def first_error(messages) -> str:
+    """The first message of a marshmallow error dict (for a flash)."""
+    for value in messages.values():
+        if isinstance(value, dict):
+            return first_error(value)
+        if isinstance(value, list) and value:
+            return str(value[0])
+    return "输入有误"

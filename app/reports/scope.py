@@ -1,0 +1,114 @@
+"""Shared building blocks of the figures: Beijing-time periods, scoped case rows, fact parsing."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from app.auth.models import OrgUnit
+from app.auth.services import unit_ids_in_scope
+from app.cases.models import Case
+from app.db import db
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+# Key product classes of the national plan (DOMAIN.md section 4), codes as used by the forms.
+CATEGORY_LABELS = {
+    "hazardous_chemicals": "危险化学品", "chemical_packaging": "危险化学品包装物及容器",
+    "road_tank": "道路运输液体危险货物罐车罐体",
+    "steel_rebar": "钢筋", "cement": "水泥", "wire_cable": "电线电缆", "gas_appliance": "燃气器具",
+    "fireworks": "烟花爆竹", "e_bike": "电动自行车", "e_bike_charger_battery": "电动自行车充电器及电池",
+    "other": "其他",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of Beijing calendar dates."""
+
+    start: date
+    end: date
+
+    @property
+    def start_at(self) -> datetime:
+        """The first instant of the period, aware UTC-comparable."""
+        return datetime.combine(self.start, time.min, BEIJING)
+
+    @property
+    def end_at(self) -> datetime:
+        """The first instant after the period (exclusive bound)."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, BEIJING)
+
+    def holds(self, day: date | None) -> bool:
+        """True when the Beijing date lies in the period."""
+        return day is not None and self.start <= day <= self.end
+
+
+def local_date(moment) -> date | None:
+    """The Beijing calendar date of an aware datetime."""
+    return moment.astimezone(BEIJING).date() if moment is not None else None
+
+
+def today_local(now) -> date:
+    """Today's Beijing date at `now` (aware)."""
+    return now.astimezone(BEIJING).date()
+
+
+def parse_day(value) -> date | None:
+    """An ISO date (or datetime) fact as a date; anything else is None."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def as_amount(value) -> Decimal:
+    """A money fact (number or numeric text) as Decimal; unreadable values count as zero."""
+    if value is None or isinstance(value, bool):
+        return Decimal(0)
+    try:
+        return Decimal(str(value).replace(",", "").strip() or "0")
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def is_true(value) -> bool:
+    """A boolean fact, accepting the form encodings true/'true'/'1'/'yes'/'是'."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "on", "是")
+    return bool(value)
+
+
+def rows_of(value) -> list[dict]:
+    """A table fact (list of dict rows); anything else is an empty table."""
+    return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+def scoped_cases(unit: OrgUnit, kinds=None, opened_before=None) -> list[Case]:
+    """Cases of the unit and the units below it (optionally of some kinds, opened before a moment)."""
+    stmt = select(Case).where(Case.org_unit_id.in_(unit_ids_in_scope(unit)))
+    if kinds:
+        stmt = stmt.where(Case.kind.in_(list(kinds)))
+    if opened_before is not None:
+        stmt = stmt.where(Case.opened_at < opened_before)
+    return list(db.scalars(stmt.order_by(Case.opened_at, Case.id)))
+
+
+def child_units(unit: OrgUnit) -> list[OrgUnit]:
+    """The units directly below `unit`, by code (the regions of its breakdowns)."""
+    return list(db.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id).order_by(OrgUnit.code)))
+
+
+def unit_index(unit: OrgUnit) -> dict[int, OrgUnit]:
+    """Every unit in scope by id (to map a case's unit to its region below `unit`)."""
+    return {u.id: u for u in db.scalars(select(OrgUnit).where(OrgUnit.path.startswith(unit.path)))}
+
+
+def category_label(code) -> str:
+    """The Chinese name of a product category code (the code itself when unknown, '未填写' when empty)."""
+    return CATEGORY_LABELS.get(code, code) if code else "未填写"

@@ -1,0 +1,207 @@
+"""Statutory report figures (DOMAIN.md section 6): weekly, stage summary (July 25), annual (November 5).
+
+Attribution rules (shown on the report page as the 口径): a case counts by its opening date, a closed
+case by its closing date; inspections, interviews and the hazards found on them by the inspection or
+interview date (else the case's opening date); penalty decisions, fines and referrals by the decision
+date (else the opening date); sampling batches by the sampling task's opening date. Status-type
+values (fixed / open hazards) are as of generation.
+"""
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from app.auth.services import unit_ids_in_scope
+from app.cases.models import Case
+from app.cases.services import KIND_LABELS
+from app.db import db
+from app.reports.scope import (Period, as_amount, category_label, is_true, local_date, parse_day, rows_of,
+                               scoped_cases)
+
+STAGE_END = (7, 25)
+ANNUAL_END = (11, 5)
+SEVERITIES = ("general", "major")
+
+# (key, label, kind of value) in report order; "amount" values are yuan with two decimals.
+FIGURE_ROWS = [
+    ("enterprises_self_inspected", "完成自查企业数", "count"),
+    ("enterprises_inspected", "现场检查企业数", "count"),
+    ("hazards_found_general", "发现一般隐患数", "count"),
+    ("hazards_found_major", "发现重大隐患数", "count"),
+    ("hazards_fixed_general", "已整改一般隐患数", "count"),
+    ("hazards_fixed_major", "已整改重大隐患数", "count"),
+    ("hazards_open_general", "未整改一般隐患数", "count"),
+    ("hazards_open_major", "未整改重大隐患数", "count"),
+    ("sampling_batches", "监督抽查批次", "count"),
+    ("sampling_failed", "抽查不合格批次", "count"),
+    ("cases_opened", "新立案件数", "count"),
+    ("cases_closed", "办结案件数", "count"),
+    ("penalty_decisions", "作出行政处罚决定数", "count"),
+    ("fines", "罚款金额（元）", "amount"),
+    ("confiscations", "没收金额（元）", "amount"),
+    ("referrals", "移送公安机关数", "count"),
+    ("interviews", "约谈企业数", "count"),
+    ("listings", "挂牌督办数", "count"),
+    ("help_given", "技术帮扶企业数", "count"),
+]
+
+
+def weekly_period(thursday: date) -> Period:
+    """The week a Thursday report covers: the previous Thursday through Wednesday (complete days)."""
+    return Period(thursday - timedelta(days=7), thursday - timedelta(days=1))
+
+
+def summary_period(kind: str, year: int) -> Period:
+    """Stage summary: January 1 to July 25; annual summary: January 1 to November 5."""
+    month, day = STAGE_END if kind == "stage" else ANNUAL_END
+    return Period(date(year, 1, 1), date(year, month, day))
+
+
+def cumulative_period(period: Period) -> Period:
+    """From January 1 of the period's year to its end (the 累计 column)."""
+    return Period(date(period.end.year, 1, 1), period.end)
+
+
+def _case_day(case, key=None):
+    return parse_day((case.facts or {}).get(key)) if key else None
+
+
+def _inspection_day(case):
+    return _case_day(case, "inspection_date") or local_date(case.opened_at)
+
+
+def _decision_day(case):
+    return _case_day(case, "decision_date") or local_date(case.opened_at)
+
+
+def _hazard_rows(case):
+    return rows_of((case.facts or {}).get("hazards"))
+
+
+def compute_figures(unit, period: Period) -> dict:
+    """Every weekly figure of `unit` and the units below it for `period` (plain numbers, JSON-ready)."""
+    cases = scoped_cases(unit, opened_before=period.end_at)
+    return _figures(cases, unit, period)
+
+
+def _figures(cases, unit, period: Period) -> dict:
+    hazard = [c for c in cases if c.kind == "hazard_investigation"]
+    out = {key: 0 for key, _label, _t in FIGURE_ROWS}
+    out["enterprises_self_inspected"] = len({c.enterprise_id or -c.id for c in hazard
+                                             if is_true(c.facts.get("self_inspection_submitted"))
+                                             and period.holds(local_date(c.opened_at))})
+    out["enterprises_inspected"] = len({c.enterprise_id or -c.id for c in hazard
+                                        if period.holds(_case_day(c, "inspection_date"))})
+    for c in hazard:
+        if not period.holds(_inspection_day(c)):
+            continue
+        for row in _hazard_rows(c):
+            sev = "major" if row.get("severity") == "major" else "general"
+            out[f"hazards_found_{sev}"] += 1
+            out[f"hazards_{'fixed' if row.get('status') == 'fixed' else 'open'}_{sev}"] += 1
+    out["interviews"] = sum(1 for c in hazard if period.holds(_case_day(c, "interview_date")))
+    out["help_given"] = len({c.enterprise_id or -c.id for c in hazard
+                             if is_true(c.facts.get("help_given")) and period.holds(local_date(c.opened_at))})
+    for c in cases:
+        if c.kind == "supervision_sampling" and period.holds(local_date(c.opened_at)):
+            batches = rows_of(c.facts.get("batches"))
+            out["sampling_batches"] += len(batches)
+            out["sampling_failed"] += sum(1 for b in batches if b.get("conclusion") == "fail")
+    fines = confiscations = 0
+    for c in cases:
+        if c.kind != "penalty_case" or not period.holds(_decision_day(c)):
+            continue
+        if c.facts.get("decision_no") or c.facts.get("decision_date"):
+            out["penalty_decisions"] += 1
+            fines += as_amount(c.facts.get("fine_amount"))
+            confiscations += as_amount(c.facts.get("confiscation_amount"))
+        out["referrals"] += 1 if is_true(c.facts.get("referred_to_police")) else 0
+    out["fines"], out["confiscations"] = f"{fines:.2f}", f"{confiscations:.2f}"
+    out["listings"] = sum(1 for c in cases if c.kind == "listed_supervision" and period.holds(local_date(c.opened_at)))
+    out["cases_opened"] = sum(1 for c in cases if period.holds(local_date(c.opened_at)))
+    out["cases_closed"] = _closed_count(unit, period)
+    return out
+
+
+def _closed_count(unit, period: Period) -> int:
+    # Closing may come after the report's cases were opened; count straight from closed_at.
+    stmt = select(func.count(Case.id)).where(Case.org_unit_id.in_(unit_ids_in_scope(unit)),
+                                             Case.status == "closed", Case.closed_at >= period.start_at,
+                                             Case.closed_at < period.end_at)
+    return db.scalar(stmt) or 0
+
+
+def category_table(cases, period: Period) -> list[dict]:
+    """Per product class: cases opened, enterprises inspected, hazards, batches, penalties, fines."""
+    by_cat: dict[str, list] = {}
+    for c in cases:
+        by_cat.setdefault(c.product_category or "", []).append(c)
+    rows = []
+    for code in sorted(by_cat, key=lambda k: (k == "", k)):
+        f = _figures_for_rows(by_cat[code], period)
+        if any(v not in (0, "0.00") for v in f.values()):  # classes with nothing in the period are left out
+            rows.append({"category": code, "label": category_label(code), **f})
+    return rows
+
+
+def _figures_for_rows(cases, period):
+    hazards_found = hazards_fixed = batches = failed = decisions = 0
+    fines = 0
+    inspected = set()
+    for c in cases:
+        if c.kind == "hazard_investigation":
+            if period.holds(_case_day(c, "inspection_date")):
+                inspected.add(c.enterprise_id or -c.id)
+            if period.holds(_inspection_day(c)):
+                rows = _hazard_rows(c)
+                hazards_found += len(rows)
+                hazards_fixed += sum(1 for r in rows if r.get("status") == "fixed")
+        elif c.kind == "supervision_sampling" and period.holds(local_date(c.opened_at)):
+            rows = rows_of(c.facts.get("batches"))
+            batches += len(rows)
+            failed += sum(1 for b in rows if b.get("conclusion") == "fail")
+        elif c.kind == "penalty_case" and period.holds(_decision_day(c)) and \
+                (c.facts.get("decision_no") or c.facts.get("decision_date")):
+            decisions += 1
+            fines += as_amount(c.facts.get("fine_amount"))
+    opened = sum(1 for c in cases if period.holds(local_date(c.opened_at)))
+    return {"cases_opened": opened, "enterprises_inspected": len(inspected), "hazards_found": hazards_found,
+            "hazards_fixed": hazards_fixed, "sampling_batches": batches, "sampling_failed": failed,
+            "penalty_decisions": decisions, "fines": f"{fines:.2f}"}
+
+
+def hazard_list(cases, period: Period) -> list[dict]:
+    """Every hazard row found in the period, with its case and enterprise."""
+    out = []
+    for c in cases:
+        if c.kind != "hazard_investigation" or not period.holds(_inspection_day(c)):
+            continue
+        for row in _hazard_rows(c):
+            out.append({"case_number": c.number, "case_id": c.id,
+                        "enterprise": c.enterprise.name if c.enterprise else "",
+                        "category": category_label(c.product_category),
+                        "description": str(row.get("description", "")), "source": str(row.get("source", "")),
+                        "severity": "major" if row.get("severity") == "major" else "general",
+                        "measures": str(row.get("measures", "")), "owner": str(row.get("owner", "")),
+                        "deadline": str(row.get("deadline", "") or ""),
+                        "status": "fixed" if row.get("status") == "fixed" else "open"})
+    return out
+
+
+def case_list(cases, period: Period) -> list[dict]:
+    """Every case opened in the period, oldest first."""
+    return [{"case_id": c.id, "number": c.number, "kind": c.kind, "kind_label": KIND_LABELS.get(c.kind, c.kind),
+             "title": c.title, "enterprise": c.enterprise.name if c.enterprise else "",
+             "org_unit": c.org_unit.name, "category": category_label(c.product_category), "status": c.status,
+             "opened": local_date(c.opened_at).isoformat(),
+             "closed": local_date(c.closed_at).isoformat() if c.closed_at else ""}
+            for c in cases if period.holds(local_date(c.opened_at))]
+
+
+def build_report_figures(kind: str, unit, period: Period) -> dict:
+    """The stored figures of a report: weekly = this week and cumulative; summaries add their tables."""
+    cases = scoped_cases(unit, opened_before=period.end_at)
+    if kind == "weekly":
+        cumulative = cumulative_period(period)
+        return {"period": _figures(cases, unit, period), "cumulative": _figures(cases, unit, cumulative)}
+    return {"cumulative": _figures(cases, unit, period), "by_category": category_table(cases, period),
+            "hazards": hazard_list(cases, period), "cases": case_list(cases, period)}
