@@ -35,8 +35,10 @@ def _register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     from app.notifications.views import bp as notifications_bp
+    from app.supervision.views import bp as supervision_bp
 
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(supervision_bp)
     from app.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)

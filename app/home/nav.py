@@ -8,7 +8,7 @@ NAV = [
     ("home.index", "工作台", None),
     ("inbox.mine", "待办任务", None),
     ("cases.search", "案件查询", None),
-    ("reports.overdue", "超期督办", "supervisor"),
+    ("supervision.overdue", "超期督办", "supervisor"),
     ("reports.dashboard", "统计分析", "supervisor"),
     ("admin.processes", "流程管理", "process_admin"),
 ]

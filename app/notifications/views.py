@@ -10,10 +10,10 @@ from app.notifications import services
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 
-# Where a notification about a task or a case leads, first page that exists wins (the inbox and
-# case pages live in other packages; a missing one falls through to the next).
-TASK_TARGETS = (("inbox.task", "task_id"), ("inbox.show", "task_id"))
-CASE_TARGETS = (("cases.detail", "case_id"), ("cases.show", "case_id"))
+# Where a notification about a task or a case leads; the inbox and case pages live in other
+# packages, so a page that is not installed falls through to the next.
+TASK_TARGETS = (("inbox.task", "task_id"),)
+CASE_TARGETS = (("cases.detail", "case_id"),)
 
 
 class ListArgs(Schema):

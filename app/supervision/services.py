@@ -1,0 +1,250 @@
+"""Overdue board and listed-supervision board: queries in the supervisor's scope, and the actions
+(remind, reassign, open listed supervision), each audited in the caller's transaction."""
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.audit.services import record_event
+from app.auth.models import Department, OrgUnit, User
+from app.auth.services import is_in_scope, unit_ids_in_scope
+from app.calendar.workdays import as_date, get_calendar
+from app.cases.models import Case
+from app.cases.services import KIND_LABELS, open_follow_up_case
+from app.db import db, utcnow
+from app.engine import tasks as task_ops
+from app.engine.errors import Forbidden, InvalidInput, NotFound
+from app.engine.models import HumanTask
+from app.notifications.services import notify_users, task_holders
+
+DUE_SOON_WORKING_DAYS = 3
+GROUPINGS = {"region": "地区", "department": "科室", "kind": "案件类型", "category": "产品类别"}
+LISTING_LEVELS = {"province": "省局挂牌", "city": "市局挂牌"}
+
+
+def require_supervisor(user):
+    """Department heads only (system admins hold every role)."""
+    if not (user and user.is_authenticated and user.has_role("supervisor")):
+        raise Forbidden("仅科室负责人可以使用督办功能")
+
+
+def _category_label(code):
+    try:  # the case domain owns the category names
+        from app.cases.schemas import PRODUCT_CATEGORIES
+    except ImportError:
+        PRODUCT_CATEGORIES = {}
+    return PRODUCT_CATEGORIES.get(code, code) or "未分类"
+
+
+@dataclass
+class BoardRow:
+    """One overdue or due-soon task as the board shows it."""
+
+    task_id: int
+    title: str
+    case_id: int | None
+    case_number: str
+    case_title: str
+    kind: str
+    kind_label: str
+    category: str
+    category_label: str
+    region: str
+    department_code: str
+    department: str
+    due_at: object
+    working_days: int  # late (> 0), or left (<= 0 means due within that many working days)
+    is_overdue: bool
+    holder: str
+    can_reassign: bool
+
+
+@dataclass
+class BoardGroup:
+    """Rows sharing one value of the chosen grouping."""
+
+    label: str
+    rows: list = field(default_factory=list)
+
+    @property
+    def overdue(self):
+        return sum(r.is_overdue for r in self.rows)
+
+    @property
+    def due_soon(self):
+        return len(self.rows) - self.overdue
+
+
+def _board_query(user, horizon, filters):
+    scope = unit_ids_in_scope(user.org_unit)
+    stmt = (select(HumanTask, Case, OrgUnit, Department, User)
+            .outerjoin(Case, Case.id == HumanTask.case_id)
+            .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
+            .outerjoin(Department, Department.code == HumanTask.department_code)
+            .outerjoin(User, User.id == HumanTask.assignee_id)
+            .where(HumanTask.status == "ready", HumanTask.due_at.is_not(None), HumanTask.due_at <= horizon,
+                   HumanTask.org_unit_id.in_(scope))
+            .order_by(HumanTask.due_at, HumanTask.id))
+    if filters.get("department"):
+        stmt = stmt.where(HumanTask.department_code == filters["department"])
+    if filters.get("kind"):
+        stmt = stmt.where(Case.kind == filters["kind"])
+    return db.execute(stmt).all()
+
+
+def _row(user, now, calendar, task, case, unit, dept, holder):
+    today, due_day = as_date(now), as_date(task.due_at)
+    is_overdue = task.due_at < now
+    return BoardRow(
+        task_id=task.id, title=task.title, case_id=task.case_id, case_number=case.number if case else "",
+        case_title=case.title if case else "", kind=case.kind if case else "",
+        kind_label=KIND_LABELS.get(case.kind, case.kind) if case else "",
+        category=case.product_category if case else "", category_label=_category_label(case.product_category if case else ""),
+        region=unit.name if unit else "", department_code=task.department_code,
+        department=dept.name if dept else task.department_code, due_at=task.due_at,
+        working_days=max(0, calendar.working_days_between(due_day, today)) if is_overdue
+        else calendar.working_days_between(today, due_day),
+        is_overdue=is_overdue, holder=holder.display_name if holder else "",
+        can_reassign=task.department_code in user.department_codes or user.has_role("system_admin"))
+
+
+def overdue_board(user, *, group="region", state="all", department="", kind="", now=None) -> dict:
+    """Overdue and due-soon (within 3 working days) tasks in the user's scope, grouped."""
+    require_supervisor(user)
+    now = now or utcnow()
+    calendar = get_calendar()
+    horizon_day = calendar.add_working_days(as_date(now), DUE_SOON_WORKING_DAYS)
+    from app.calendar.deadlines import end_of_day_utc
+
+    rows = [_row(user, now, calendar, *found) for found in
+            _board_query(user, end_of_day_utc(horizon_day), {"department": department, "kind": kind})]
+    if state == "overdue":
+        rows = [r for r in rows if r.is_overdue]
+    elif state == "due_soon":
+        rows = [r for r in rows if not r.is_overdue]
+    label_of = {"region": lambda r: r.region, "department": lambda r: r.department,
+                "kind": lambda r: r.kind_label or "未关联案件", "category": lambda r: r.category_label}[group]
+    groups = OrderedDict()
+    for r in sorted(rows, key=lambda r: (label_of(r), not r.is_overdue, -r.working_days)):
+        groups.setdefault(label_of(r), BoardGroup(label_of(r))).rows.append(r)
+    ordered = sorted(groups.values(), key=lambda g: (-g.overdue, -len(g.rows), g.label))
+    return {"groups": ordered, "total": len(rows), "overdue": sum(r.is_overdue for r in rows),
+            "due_soon": sum(not r.is_overdue for r in rows),
+            "cases": len({r.case_id for r in rows if r.is_overdue and r.case_id}),
+            "departments": list(db.scalars(select(Department).order_by(Department.id)))}
+
+
+def _task_in_scope(user, task_id) -> HumanTask:
+    require_supervisor(user)
+    task = db.get(HumanTask, task_id)
+    if task is None or not is_in_scope(user, task.org_unit_id):
+        raise NotFound("任务不存在或不在您的辖区内")
+    if task.status != "ready":
+        raise InvalidInput("任务已办结或已取消，无需督办")
+    return task
+
+
+def remind_task(task_id, actor, note="") -> int:
+    """A head urges the holder(s) of a task: notifications plus an audit row. Returns people told."""
+    task = _task_in_scope(actor, task_id)
+    now = utcnow()
+    holders = task_holders(task)
+    if not holders:
+        raise InvalidInput("该任务暂无可提醒的承办人员，请先分派")
+    body = f"{actor.org_unit.name}{actor.display_name}督促您尽快办理该任务。" + (f"督办意见：{note}" if note else "")
+    notify_users(holders, "reminder", f"督办提醒：{task.title}", key=f"remind:t{task.id}:{now.isoformat()}",
+                 body=body, case_id=task.case_id, human_task_id=task.id, at=now)
+    record_event("task_reminded", case_id=task.case_id, instance_id=task.instance_id, human_task_id=task.id,
+                 actor_id=actor.id, summary=task.title, at=now,
+                 data={"note": note, "notified_user_ids": [u.id for u in holders]})
+    return len(holders)
+
+
+def reassign_choices(task_id, actor) -> tuple[HumanTask, list[User]]:
+    """The task and the colleagues it may be reassigned to."""
+    task = _task_in_scope(actor, task_id)
+    return task, task_ops.assignable_users(task.id)
+
+
+def reassign_task(task_id, actor, assignee_id, reason="") -> HumanTask:
+    """Reassign through the inbox's assign_task (which checks the head's department and audits)."""
+    _task_in_scope(actor, task_id)
+    return task_ops.assign_task(task_id, actor, assignee_id, reason=reason)
+
+
+def listing_target(case_id, user) -> Case:
+    """The case a head is about to list (in scope, else not found)."""
+    require_supervisor(user)
+    case = db.get(Case, case_id)
+    if case is None or not is_in_scope(user, case.org_unit_id):
+        raise NotFound("案件不存在或不在您的辖区内")
+    return case
+
+
+def open_listed_supervision(case_id, actor, reason, due_date=None) -> int:
+    """The upper bureau puts a case under listed supervision: a follow-up case of kind
+    listed_supervision, audited on the parent case. Returns the new case's id."""
+    case = listing_target(case_id, actor)
+    level = actor.org_unit.level
+    if level not in LISTING_LEVELS:
+        raise Forbidden("挂牌督办由省、市局决定，县级局可提请上级挂牌")
+    if case.status != "open":
+        raise InvalidInput("案件已办结或已撤销，不能挂牌督办")
+    if case.kind == "listed_supervision":
+        raise InvalidInput("该案件本身就是挂牌督办案件")
+    if not reason.strip():
+        raise InvalidInput("请填写挂牌督办理由")
+    payload = {"reason": reason.strip(), "listing_level": level, "listing_reason": reason.strip(),
+               "listed_by_unit": actor.org_unit.name, "listed_by_user_id": actor.id,
+               "title": f"挂牌督办：{case.title}"[:200]}
+    if due_date:
+        payload["listing_due_date"] = due_date.isoformat()
+    new_id = open_follow_up_case(case.id, "listed_supervision", payload, actor.id)
+    record_event("listed_supervision_opened", case_id=case.id, actor_id=actor.id, summary=case.number,
+                 data={"listing_case_id": new_id, "level": level, "reason": reason.strip()})
+    return new_id
+
+
+@dataclass
+class ListedRow:
+    """One listed-supervision case with where it stands."""
+
+    case: Case
+    parent_number: str
+    level_label: str
+    reason: str
+    listing_due: str
+    open_tasks: list
+    next_due_at: object
+    is_overdue: bool
+    is_delisted: bool
+
+
+def listed_board(user, *, status="open", now=None) -> dict:
+    """Cases of kind listed_supervision in the user's scope, with level, open tasks and deadlines."""
+    require_supervisor(user)
+    now = now or utcnow()
+    stmt = (select(Case).where(Case.kind == "listed_supervision",
+                               Case.org_unit_id.in_(unit_ids_in_scope(user.org_unit)))
+            .order_by(Case.opened_at.desc(), Case.id.desc()))
+    if status in ("open", "closed", "cancelled"):
+        stmt = stmt.where(Case.status == status)
+    cases = list(db.scalars(stmt.limit(500)))
+    open_tasks = {}
+    if cases:
+        for t in db.scalars(select(HumanTask).where(HumanTask.case_id.in_([c.id for c in cases]),
+                                                    HumanTask.status == "ready").order_by(HumanTask.due_at)):
+            open_tasks.setdefault(t.case_id, []).append(t)
+    rows = []
+    for c in cases:
+        facts = c.facts or {}
+        tasks_here = open_tasks.get(c.id, [])
+        dues = [t.due_at for t in tasks_here if t.due_at is not None]
+        rows.append(ListedRow(
+            case=c, parent_number=facts.get("parent_case_number", ""),
+            level_label=LISTING_LEVELS.get(facts.get("listing_level"), "—"),
+            reason=facts.get("listing_reason") or facts.get("reason", ""),
+            listing_due=facts.get("listing_due_date", ""), open_tasks=tasks_here,
+            next_due_at=min(dues) if dues else None, is_overdue=any(d < now for d in dues),
+            is_delisted=bool(facts.get("delisted"))))
+    return {"rows": rows, "status": status, "overdue": sum(r.is_overdue for r in rows)}

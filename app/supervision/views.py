@@ -1,0 +1,121 @@
+"""Overdue board and listed-supervision board (department heads only), with their actions."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from app.cases.services import KIND_LABELS
+from app.db import db
+from app.engine.errors import InvalidInput
+from app.supervision import services
+from app.supervision.schemas import BoardArgs, ListedArgs, ListingForm, ReassignForm, RemindForm
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def _heads_only():
+    # Every page and action here is for department heads; others get a plain 403.
+    if not current_user.has_role("supervisor"):
+        abort(403)
+
+
+def _first_error(exc):
+    for messages in exc.messages.values():
+        return messages[0] if isinstance(messages, list) else str(messages)
+    return _("输入有误")
+
+
+def _board_url():
+    # Back to the board with the filters the head was using (only our own query string).
+    args = {k: v for k, v in request.form.items() if k in ("group", "state", "department", "kind") and v}
+    return url_for("supervision.overdue", **args)
+
+
+@bp.get("/overdue")
+def overdue():
+    """Overdue and due-soon tasks of my scope, grouped by region, department, case kind or category."""
+    status = 200
+    try:
+        args = BoardArgs().load(request.args)
+    except ValidationError as exc:
+        flash(_("筛选条件无效：%(m)s，已显示默认视图", m=_first_error(exc)), "warning")
+        args, status = BoardArgs().load({}), 400
+    board = services.overdue_board(current_user, **args)
+    return render_template("supervision/overdue.html", board=board, args=args, groupings=services.GROUPINGS,
+                           kinds=KIND_LABELS), status
+
+
+@bp.post("/tasks/<int:task_id>/remind")
+def remind(task_id):
+    """Urge the holder(s) of a task; audited."""
+    try:
+        form = RemindForm().load(request.form)
+        count = services.remind_task(task_id, current_user, form["note"])
+    except ValidationError as exc:
+        flash(_first_error(exc), "error")
+        return redirect(_board_url())
+    except InvalidInput as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(_board_url())
+    db.commit()
+    flash(_("已向 %(n)s 名承办人员发送督办提醒", n=count), "success")
+    return redirect(_board_url())
+
+
+@bp.route("/tasks/<int:task_id>/reassign", methods=["GET", "POST"])
+def reassign(task_id):
+    """Choose a colleague of the task's bureau and department to take it over."""
+    task, choices = services.reassign_choices(task_id, current_user)
+    error, form, status = "", {}, 200
+    if request.method == "POST":
+        try:
+            form = ReassignForm().load(request.form)
+            services.reassign_task(task_id, current_user, form["assignee_id"], form["reason"])
+            db.commit()
+            flash(_("任务已改派"), "success")
+            return redirect(url_for("supervision.overdue"))
+        except ValidationError as exc:
+            error, form, status = _first_error(exc), request.form.to_dict(), 400
+        except InvalidInput as exc:
+            db.rollback()
+            error, form, status = exc.message, request.form.to_dict(), 400
+    return render_template("supervision/reassign.html", task=task, choices=choices, error=error,
+                           form=form), status
+
+
+@bp.route("/cases/<int:case_id>/list", methods=["GET", "POST"])
+def list_case(case_id):
+    """Put a case under listed supervision (挂牌督办): opens a listed_supervision case."""
+    error, form, status = "", request.form.to_dict(), 200
+    if request.method == "POST":
+        try:
+            data = ListingForm().load(request.form)
+            new_id = services.open_listed_supervision(case_id, current_user, data["reason"], data["due_date"])
+            db.commit()
+            flash(_("已挂牌督办"), "success")
+            return redirect(url_for("supervision.listed", new=new_id))
+        except ValidationError as exc:
+            error, status = _first_error(exc), 400
+        except InvalidInput as exc:
+            db.rollback()
+            error, status = exc.message, 400
+    case = services.listing_target(case_id, current_user)
+    return render_template("supervision/list_case.html", case=case, error=error, form=form,
+                           level=services.LISTING_LEVELS.get(current_user.org_unit.level)), status
+
+
+@bp.get("/listed")
+def listed():
+    """Listed-supervision cases of my scope: level, status, open tasks and deadlines."""
+    status = 200
+    try:
+        args = ListedArgs().load(request.args)
+    except ValidationError as exc:
+        flash(_first_error(exc), "warning")
+        args, status = ListedArgs().load({}), 400
+    board = services.listed_board(current_user, **args)
+    return render_template("supervision/listed.html", board=board,
+                           new_id=request.args.get("new", type=int)), status
