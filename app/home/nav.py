@@ -11,6 +11,7 @@ NAV = [
     ("supervision.overdue", "超期督办", "supervisor"),
     ("reports.dashboard", "统计分析", "supervisor"),
     ("admin.processes", "流程管理", "process_admin"),
+    ("operations.instances", "实例运维", "process_admin"),
 ]
 
 
@@ -20,6 +21,15 @@ def url_for_safe(endpoint, **values):
         return url_for(endpoint, **values)
     except BuildError:
         return "#"
+
+
+def _badge(endpoint):
+    # The inbox entry shows how many open tasks are assigned to the user.
+    if endpoint != "inbox.mine":
+        return None
+    from app.inbox.queries import count_my_open_tasks
+
+    return count_my_open_tasks(current_user) or None
 
 
 def nav_items():
@@ -32,7 +42,8 @@ def nav_items():
             continue
         prefix = endpoint.split(".")[0]
         items.append({"url": url_for(endpoint), "label": _(label),
-                      "active": (request.endpoint or "").startswith(prefix + "."), "badge": None})
+                      "active": (request.endpoint or "").startswith(prefix + "."),
+                      "badge": _badge(endpoint)})
     return items
 
 

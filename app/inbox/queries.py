@@ -1,0 +1,164 @@
+"""Inbox queries over human_task + case + enterprise, scoped to the user's bureau (never workflow state)."""
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+
+from sqlalchemy import and_, false, func, or_, select
+
+from app.auth.models import OrgUnit
+from app.auth.services import unit_ids_in_scope
+from app.cases.models import Case, Enterprise
+from app.db import db, utcnow
+from app.engine.models import HumanTask
+
+TABS = ("mine", "department", "done")
+SORTS = ("due", "created_desc", "created", "completed_desc")
+DEFAULT_SORT = {"mine": "due", "department": "due", "done": "completed_desc"}
+PER_PAGE = 20
+SOON_WORKING_DAYS = 3
+
+
+@dataclass
+class InboxFilters:
+    """What the user narrowed the list to; empty values mean no filter."""
+
+    due: str = ""  # "" | overdue | due_soon
+    kind: str = ""
+    category: str = ""
+    enterprise: str = ""  # USCC or part of the name
+    region: str = ""  # org unit code: the case's bureau or one below it
+    sort: str = ""
+    page: int = 1
+
+
+@dataclass
+class InboxRow:
+    """One list line: the task with its case and enterprise (any of them may be missing)."""
+
+    task: HumanTask
+    case: Case | None
+    enterprise: Enterprise | None
+
+
+@dataclass
+class InboxPage:
+    """A page of rows plus what the pager needs."""
+
+    rows: list[InboxRow]
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+    pages: int = field(init=False)
+
+    def __post_init__(self):
+        self.pages = max(1, -(-self.total // self.per_page))
+
+
+def due_soon_cutoff(now=None) -> datetime:
+    """End (Beijing time) of the 3rd working day after today: tasks due before it are "due soon"."""
+    from app.calendar.helpers import add_working_days
+    from app.calendar.workdays import CHINA_TZ, china_today
+
+    day = datetime.fromisoformat(add_working_days(china_today().isoformat(), SOON_WORKING_DAYS)).date()
+    return datetime.combine(day, time(23, 59, 59), CHINA_TZ).astimezone(timezone.utc)
+
+
+def _department_codes(user):
+    # An empty IN () is not portable; a user without departments simply matches nothing.
+    return sorted(user.department_codes) or [""]
+
+
+def tab_condition(user, tab):
+    """The WHERE clause that defines one tab for this user."""
+    if tab == "mine":
+        return and_(HumanTask.status == "ready", HumanTask.assignee_id == user.id)
+    if tab == "done":
+        return and_(HumanTask.status == "completed", HumanTask.completed_by_id == user.id)
+    if tab == "department":
+        units = unit_ids_in_scope(user.org_unit) if user.has_role("supervisor") else [user.org_unit_id]
+        return and_(HumanTask.status == "ready", HumanTask.assignee_id.is_(None),
+                    HumanTask.department_code.in_(_department_codes(user)), HumanTask.org_unit_id.in_(units))
+    raise ValueError(f"unknown tab {tab!r}")
+
+
+def _scoped(user, stmt):
+    # Whatever the tab says, a row must lie in the user's bureau or below (or be the user's own work).
+    scope = unit_ids_in_scope(user.org_unit)
+    return stmt.where(or_(HumanTask.org_unit_id.in_(scope), HumanTask.assignee_id == user.id,
+                          HumanTask.completed_by_id == user.id))
+
+
+def _apply_filters(stmt, filters: InboxFilters, now):
+    if filters.due == "overdue":
+        stmt = stmt.where(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
+    elif filters.due == "due_soon":
+        stmt = stmt.where(HumanTask.due_at >= now, HumanTask.due_at <= due_soon_cutoff(now))
+    if filters.kind:
+        stmt = stmt.where(Case.kind == filters.kind)
+    if filters.category:
+        stmt = stmt.where(Case.product_category == filters.category)
+    if filters.enterprise:
+        text = filters.enterprise.strip()
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(or_(Enterprise.uscc == text.upper(),
+                              Enterprise.name.like(f"%{escaped}%", escape="\\")))
+    if filters.region:
+        region = db.scalar(select(OrgUnit).where(OrgUnit.code == filters.region))
+        if region is None:
+            return stmt.where(false())
+        stmt = stmt.where(Case.org_unit_id.in_(select(OrgUnit.id).where(OrgUnit.path.startswith(region.path))))
+    return stmt
+
+
+def _order(stmt, sort):
+    if sort == "created":
+        return stmt.order_by(HumanTask.created_at, HumanTask.id)
+    if sort == "created_desc":
+        return stmt.order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
+    if sort == "completed_desc":
+        return stmt.order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+    # Earliest deadline first; tasks without a deadline last.
+    return stmt.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+
+
+def list_tasks(user, tab, filters: InboxFilters) -> InboxPage:
+    """One page of a tab for the user, filtered and sorted."""
+    now = utcnow()
+    base = (select(HumanTask, Case, Enterprise)
+            .outerjoin(Case, Case.id == HumanTask.case_id)
+            .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
+            .where(tab_condition(user, tab)))
+    base = _apply_filters(_scoped(user, base), filters, now)
+    total = db.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, filters.page), pages)
+    stmt = _order(base, filters.sort or DEFAULT_SORT[tab]).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    rows = [InboxRow(t, c, e) for t, c, e in db.execute(stmt).all()]
+    return InboxPage(rows=rows, total=total, page=page)
+
+
+def tab_counts(user) -> dict:
+    """Unfiltered number of rows on each tab."""
+    counts = {}
+    for tab in TABS:
+        stmt = _scoped(user, select(func.count()).select_from(HumanTask).where(tab_condition(user, tab)))
+        counts[tab] = db.scalar(stmt)
+    return counts
+
+
+def count_my_open_tasks(user) -> int:
+    """Open tasks assigned to the user (the navigation badge)."""
+    stmt = select(func.count()).select_from(HumanTask).where(tab_condition(user, "mine"))
+    return db.scalar(stmt) or 0
+
+
+def filter_choices(user) -> dict:
+    """Options for the filter bar: case kinds, product categories and regions in the user's scope."""
+    from app.cases.services import KIND_LABELS
+
+    scope = unit_ids_in_scope(user.org_unit)
+    categories = db.scalars(select(Case.product_category).distinct()
+                            .where(Case.org_unit_id.in_(scope), Case.product_category != "")
+                            .order_by(Case.product_category))
+    regions = db.scalars(select(OrgUnit).where(OrgUnit.id.in_(scope)).order_by(OrgUnit.path))
+    return {"kinds": list(KIND_LABELS.items()), "categories": list(categories),
+            "regions": [(u.code, u.name) for u in regions]}

@@ -1,0 +1,177 @@
+"""Task page services: who may see and do what, drafts, and completing a task with its form."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.audit.services import record_event
+from app.auth.models import Department, OrgUnit
+from app.auth.services import can_work_on, is_in_scope
+from app.db import db, utcnow
+from app.engine.errors import Conflict, Forbidden, NotFound
+from app.engine.models import HumanTask
+from app.inbox.models import TaskDraft
+
+
+@dataclass
+class Permissions:
+    """What the current user may do with one task (drives the buttons on the page)."""
+
+    complete: bool = False
+    claim: bool = False
+    release: bool = False
+    assign: bool = False
+    delegate: bool = False
+
+
+@dataclass
+class NextTask:
+    """A task the completion created, as the flash message names it."""
+
+    title: str
+    department: str
+    org_unit: str
+
+
+@dataclass
+class SubmitOutcome:
+    """Result of a submission: errors (nothing done) or the engine's result and the next tasks."""
+
+    errors: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    status: str = ""
+    engine_error: str = ""
+    next_tasks: list[NextTask] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the task was completed."""
+        return not self.errors
+
+
+def _is_head_over(user, task) -> bool:
+    # Mirrors app/engine/tasks.py: heads of the task's department at its bureau or above.
+    if not user.has_role("supervisor"):
+        return False
+    if task.department_code not in user.department_codes and not user.has_role("system_admin"):
+        return False
+    return is_in_scope(user, task.org_unit_id)
+
+
+def can_view(user, task) -> bool:
+    """A task is visible inside the user's jurisdiction, or when it is (was) the user's own."""
+    return (task.assignee_id == user.id or task.completed_by_id == user.id
+            or is_in_scope(user, task.org_unit_id))
+
+
+def get_visible_task(task_id, user) -> HumanTask:
+    """The task if the user may see it; NotFound / Forbidden otherwise."""
+    task = db.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("任务不存在")
+    if not can_view(user, task):
+        raise Forbidden("该任务不在您的辖区范围内")
+    return task
+
+
+def permissions(user, task) -> Permissions:
+    """The actions open to the user on this task now."""
+    if task.status != "ready":
+        return Permissions()
+    candidate = task.org_unit_id == user.org_unit_id and task.department_code in user.department_codes
+    head = _is_head_over(user, task)
+    return Permissions(
+        complete=can_work_on(user, task.department_code, task.org_unit_id, task.assignee_id),
+        claim=candidate and task.assignee_id is None,
+        release=task.assignee_id is not None and (task.assignee_id == user.id or head),
+        assign=head,
+        delegate=task.assignee_id is not None and (task.assignee_id == user.id or head),
+    )
+
+
+def _require_worker(user, task):
+    if task.status != "ready":
+        raise Conflict("任务已办结或已取消")
+    if not can_work_on(user, task.department_code, task.org_unit_id, task.assignee_id):
+        raise Forbidden("您无权办理该任务，请先签收")
+
+
+def get_draft(task_id) -> TaskDraft | None:
+    """The saved draft of a task, if any."""
+    return db.scalar(select(TaskDraft).where(TaskDraft.human_task_id == task_id))
+
+
+def save_draft(task_id, user, form_def, form_data) -> tuple[dict, dict]:
+    """Keep the raw input of an open task (format problems are reported, not blocking); (values, problems)."""
+    from app.formdefs.schema import unflatten_form, validate_submission
+
+    task = get_visible_task(task_id, user)
+    _require_worker(user, task)
+    values = unflatten_form(form_data, form_def)
+    _clean, problems = validate_submission(form_def, values, draft=True)
+    draft = get_draft(task.id)
+    now = utcnow()
+    if draft is None:
+        draft = TaskDraft(human_task_id=task.id, data=values, saved_by_id=user.id, saved_at=now)
+        db.add(draft)
+    else:
+        draft.data, draft.saved_by_id, draft.saved_at = values, user.id, now
+    db.flush()
+    record_event("task_draft_saved", case_id=task.case_id, instance_id=task.instance_id, human_task_id=task.id,
+                 actor_id=user.id, summary=task.title, at=now)
+    return values, problems
+
+
+def discard_draft(task_id, user) -> None:
+    """Throw away the saved draft of an open task."""
+    task = get_visible_task(task_id, user)
+    _require_worker(user, task)
+    draft = get_draft(task.id)
+    if draft is not None:
+        db.delete(draft)
+        db.flush()
+        record_event("task_draft_discarded", case_id=task.case_id, instance_id=task.instance_id,
+                     human_task_id=task.id, actor_id=user.id, summary=task.title)
+
+
+def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
+    """Validate the form and complete the task through the engine; nothing changes on errors."""
+    from app.engine.service import complete_task
+    from app.formdefs.schema import unflatten_form, validate_submission
+
+    task = get_visible_task(task_id, user)
+    _require_worker(user, task)
+    values = unflatten_form(form_data, form_def)
+    clean, errors = validate_submission(form_def, values)
+    if errors:
+        return SubmitOutcome(errors=errors, values=values)
+    result = complete_task(task.id, user, clean)
+    draft = get_draft(task.id)
+    if draft is not None:
+        db.delete(draft)
+        db.flush()
+    return SubmitOutcome(values=clean, status=result.status, engine_error=result.error,
+                         next_tasks=describe_tasks(result.new_task_ids))
+
+
+def describe_tasks(task_ids) -> list[NextTask]:
+    """Title, department name and bureau name of the given tasks."""
+    if not task_ids:
+        return []
+    stmt = (select(HumanTask.title, Department.name, OrgUnit.name)
+            .outerjoin(Department, Department.code == HumanTask.department_code)
+            .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
+            .where(HumanTask.id.in_(task_ids)).order_by(HumanTask.id))
+    return [NextTask(t, d or "", u or "") for t, d, u in db.execute(stmt).all()]
+
+
+def user_name(user_id) -> str:
+    """A user's display name (empty when unknown)."""
+    from app.auth.models import User
+
+    user = db.get(User, user_id) if user_id else None
+    return user.display_name if user else ""
+
+
+def department_name(code) -> str:
+    """The department's display name (the code when unknown)."""
+    return db.scalar(select(Department.name).where(Department.code == code)) or code

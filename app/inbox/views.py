@@ -1,0 +1,217 @@
+"""Inbox pages: my tasks, department tasks, done; the task page; claim/release/assign/delegate."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.db import db, utcnow
+from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
+from app.inbox import queries, services
+from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
+from app.inbox.summary import category_label, deadline_info, key_facts
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates")
+# The form macros (app/formdefs/templates) come with the inbox, their first user.
+bp.register_blueprint(make_blueprint())
+
+TAB_TITLES = {"mine": "我的待办", "department": "科室待办", "done": "已办"}
+
+
+@bp.app_template_global()
+def inbox_category_label(code):
+    """Product category code -> Chinese name, for templates."""
+    return category_label(code)
+
+
+@bp.app_template_global()
+def inbox_deadline(due_at):
+    """Deadline facts of a due time, for templates."""
+    return deadline_info(due_at, utcnow())
+
+
+def _list(tab):
+    filters, errors = parse(InboxQuerySchema(), request.args)
+    page = queries.list_tasks(current_user, tab, queries.InboxFilters(**filters))
+    return render_template("inbox/list.html", tab=tab, tab_titles=TAB_TITLES, page=page, filters=filters,
+                           errors=errors, counts=queries.tab_counts(current_user),
+                           choices=queries.filter_choices(current_user),
+                           is_supervisor=current_user.has_role("supervisor")), (400 if errors else 200)
+
+
+@bp.get("/")
+@login_required
+def mine():
+    """Tasks assigned to me."""
+    return _list("mine")
+
+
+@bp.get("/department")
+@login_required
+def department():
+    """Unassigned tasks of my departments (heads: also of the bureaus below)."""
+    return _list("department")
+
+
+@bp.get("/done")
+@login_required
+def done():
+    """Tasks I completed."""
+    return _list("done")
+
+
+def _task_page(task, form_def=None, values=None, errors=None, form_problem="", status=200):
+    case = task.case_id and _case(task.case_id)
+    draft = services.get_draft(task.id)
+    if values is None:
+        values = draft.data if draft is not None else {}
+    return render_template(
+        "inbox/task.html", task=task, case=case, form_def=form_def, values=values, errors=errors or {},
+        form_problem=form_problem, draft=draft, facts=key_facts(case.facts if case else {}),
+        perms=services.permissions(current_user, task), department=services.department_name(task.department_code),
+        colleagues=_colleagues(task), attachments=_attachment_choices(task),
+        case_facts=(case.facts if case else {}) or {}, deadline=deadline_info(task.due_at, utcnow()),
+        saved_by=services.user_name(draft.saved_by_id) if draft else "", task_unit=_unit_name(task.org_unit_id),
+    ), status
+
+
+def _unit_name(unit_id):
+    from app.auth.services import get_org_unit
+
+    unit = get_org_unit(unit_id) if unit_id else None
+    return unit.name if unit else ""
+
+
+def _case(case_id):
+    from app.cases.models import Case
+
+    return db.get(Case, case_id)
+
+
+def _colleagues(task):
+    from app.engine.tasks import assignable_users
+
+    if task.status != "ready":
+        return []
+    return [u for u in assignable_users(task.id) if u.id != task.assignee_id]
+
+
+def _attachment_choices(task):
+    # The cases domain owns attachments; until its module lands an attachments field offers none.
+    try:
+        from app.cases.attachments import list_attachments
+    except ImportError:
+        return []
+    return [(a.id, a.filename) for a in list_attachments(task.case_id)] if task.case_id else []
+
+
+def _form(task):
+    try:
+        return form_for_task(task), ""
+    except TaskFormUnavailable as exc:
+        return None, exc.message
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task(task_id):
+    """The task page: case summary, deadline, the form (with any saved draft)."""
+    row = services.get_visible_task(task_id, current_user)
+    form_def, problem = _form(row)
+    return _task_page(row, form_def, form_problem=problem)
+
+
+def _posted_form(task_id):
+    row = services.get_visible_task(task_id, current_user)
+    form_def, problem = _form(row)
+    if form_def is None:
+        flash(problem, "error")
+        abort(redirect(url_for("inbox.task", task_id=row.id)))
+    return row, form_def
+
+
+@bp.post("/tasks/<int:task_id>/draft")
+@login_required
+def save_draft(task_id):
+    """Save the form as a draft (checked loosely: format problems are shown, not blocking)."""
+    row, form_def = _posted_form(task_id)
+    values, problems = services.save_draft(row.id, current_user, form_def, request.form)
+    db.commit()
+    if problems:
+        flash(_("草稿已保存，但有 %(n)s 处格式需要在提交前更正", n=len(problems)), "warning")
+        return _task_page(row, form_def, values, problems)
+    flash(_("草稿已保存"), "success")
+    return redirect(url_for("inbox.task", task_id=row.id))
+
+
+@bp.post("/tasks/<int:task_id>/draft/discard")
+@login_required
+def discard_draft(task_id):
+    """Throw the saved draft away."""
+    services.discard_draft(task_id, current_user)
+    db.commit()
+    flash(_("草稿已删除"), "info")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@login_required
+def complete(task_id):
+    """Validate and complete the task; back to the inbox naming the next task(s)."""
+    row, form_def = _posted_form(task_id)
+    outcome = services.submit_task(row.id, current_user, form_def, request.form)
+    if not outcome.ok:
+        db.rollback()
+        return _task_page(row, form_def, outcome.values, outcome.errors, status=400)
+    db.commit()
+    flash(_completion_message(row.title, outcome), "warning" if outcome.engine_error else "success")
+    return redirect(url_for("inbox.mine"))
+
+
+def _completion_message(title, outcome):
+    if outcome.engine_error:
+        return _("「%(t)s」已办结，但流程后续步骤执行出错（%(e)s），已记录并等待流程管理员处理",
+                 t=title, e=outcome.engine_error)
+    if outcome.next_tasks:
+        nxt = "；".join(_("「%(t)s」（%(u)s%(d)s）", t=n.title, u=n.org_unit, d=n.department)
+                       for n in outcome.next_tasks)
+        return _("「%(t)s」已办结，下一步：%(n)s", t=title, n=nxt)
+    if outcome.status == "completed":
+        return _("「%(t)s」已办结，流程已全部完成", t=title)
+    return _("「%(t)s」已办结", t=title)
+
+
+def _hand_over(task_id, action):
+    from app.engine import tasks
+
+    if action == "claim":
+        tasks.claim_task(task_id, current_user)
+        return _("已签收，任务已进入我的待办")
+    if action == "release":
+        tasks.release_task(task_id, current_user)
+        return _("已退回科室待办")
+    data, errors = parse(HandOverSchema(), request.form)
+    if errors:
+        return None, "；".join(m for msgs in errors.values() for m in msgs)
+    if action == "assign":
+        tasks.assign_task(task_id, current_user, data["assignee_id"], data["reason"])
+        return _("已分派给 %(u)s", u=services.user_name(data["assignee_id"]))
+    tasks.delegate_task(task_id, current_user, data["assignee_id"], data["reason"])
+    return _("已转办给 %(u)s", u=services.user_name(data["assignee_id"]))
+
+
+@bp.post("/tasks/<int:task_id>/<any(claim, release, assign, delegate):action>")
+@login_required
+def hand_over(task_id, action):
+    """Claim, release, assign (heads) or delegate a task; back to where the user came from."""
+    row = services.get_visible_task(task_id, current_user)
+    message = _hand_over(task_id, action)
+    if isinstance(message, tuple):
+        db.rollback()
+        flash(message[1], "error")
+        form_def, problem = _form(row)
+        return _task_page(row, form_def, form_problem=problem, status=400)
+    db.commit()
+    flash(message, "success")
+    back = request.form.get("next", "")
+    if back == "task" and action in ("claim", "assign", "delegate"):
+        return redirect(url_for("inbox.task", task_id=task_id))
+    return redirect(url_for("inbox.mine" if action == "claim" else "inbox.department"))
