@@ -34,9 +34,9 @@ def _register_blueprints(app):
     register_template_globals(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
-    from app.inbox.views import bp as inbox_bp
+    from app.cases.views import bp as cases_bp
 
-    app.register_blueprint(inbox_bp)
+    app.register_blueprint(cases_bp)
     from app.notifications.views import bp as notifications_bp
     from app.supervision.views import bp as supervision_bp
 

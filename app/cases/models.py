@@ -69,3 +69,20 @@ class CaseNote(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseAttachment(Base):
+    """A document filed on a case (optionally for one task); the bytes live under UPLOAD_DIR."""
+
+    __tablename__ = "case_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id"))
+    filename: Mapped[str] = mapped_column(String(200))  # the name the user uploaded, for display
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)  # random, never user-chosen
+    content_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,262 @@
+"""Read side of the case pages: scoped search, open deadlines, related cases, readable facts."""
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import case as sql_case
+
+from app.auth.models import OrgUnit, User
+from app.auth.services import is_in_scope
+from app.calendar.workdays import CHINA_TZ, china_today, get_calendar
+from app.cases.models import Case, Enterprise
+from app.db import db, utcnow
+from app.engine.errors import NotFound
+from app.engine.models import HumanTask
+
+SORT_COLUMNS = {"opened_at": Case.opened_at, "number": Case.number, "kind": Case.kind,
+                "status": Case.status, "title": Case.title}
+EXPORT_LIMIT = 10000
+
+
+@dataclass
+class CasePage:
+    """One page of search results."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _china_midnight_utc(day):
+    return datetime.combine(day, time.min, CHINA_TZ)
+
+
+def _overdue_clause(now):
+    return exists().where(HumanTask.case_id == Case.id, HumanTask.status == "ready", HumanTask.due_at < now)
+
+
+def filtered_cases(user, filters):
+    """The SELECT of cases in the user's scope matching the list filters (no paging)."""
+    scope = user.org_unit.path
+    stmt = (select(Case).join(OrgUnit, Case.org_unit_id == OrgUnit.id)
+            .outerjoin(Enterprise, Case.enterprise_id == Enterprise.id)
+            .where(OrgUnit.path.startswith(scope)))
+    if filters.get("org"):
+        unit = db.scalar(select(OrgUnit).where(OrgUnit.code == filters["org"]))
+        # A unit outside the user's scope (or unknown) narrows to nothing rather than widening it.
+        stmt = stmt.where(OrgUnit.path.startswith(unit.path)) if unit else stmt.where(false())
+    if filters.get("q"):
+        like = f"%{filters['q'].strip()}%"
+        stmt = stmt.where(or_(Case.number.ilike(like), Case.title.ilike(like), Case.product_name.ilike(like),
+                              Enterprise.name.ilike(like)))
+    for key in ("kind", "status"):
+        if filters.get(key):
+            stmt = stmt.where(getattr(Case, key) == filters[key])
+    if filters.get("category"):
+        stmt = stmt.where(Case.product_category == filters["category"])
+    if filters.get("is_key"):
+        stmt = stmt.where(Case.is_key_product.is_(True))
+    if filters.get("overdue"):
+        stmt = stmt.where(_overdue_clause(utcnow()))
+    if filters.get("opened_from"):
+        stmt = stmt.where(Case.opened_at >= _china_midnight_utc(filters["opened_from"]))
+    if filters.get("opened_to"):
+        stmt = stmt.where(Case.opened_at < _china_midnight_utc(filters["opened_to"] + timedelta(days=1)))
+    if filters.get("enterprise"):
+        text = filters["enterprise"].strip()
+        stmt = stmt.where(or_(Enterprise.uscc == text.upper(), Enterprise.name.ilike(f"%{text}%")))
+    column = SORT_COLUMNS[filters.get("sort") or "opened_at"]
+    order = column.asc() if filters.get("dir") == "asc" else column.desc()
+    return stmt.order_by(order, Case.id.desc())
+
+
+def search_cases(user, filters) -> CasePage:
+    """One page of the cases in the user's scope, with open-task figures per case."""
+    stmt = filtered_cases(user, filters)
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page, per_page = filters.get("page", 1), filters.get("per_page", 20)
+    cases = list(db.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
+    return CasePage(items=_with_task_figures(cases), total=total, page=page, per_page=per_page)
+
+
+def export_rows(user, filters) -> list:
+    """Every case matching the filters (capped), with task figures, for XLSX/CSV export."""
+    return _with_task_figures(list(db.scalars(filtered_cases(user, filters).limit(EXPORT_LIMIT))))
+
+
+def _with_task_figures(cases):
+    if not cases:
+        return []
+    now = utcnow()
+    late = sql_case((and_(HumanTask.due_at.is_not(None), HumanTask.due_at < now), 1), else_=0)
+    stmt = (select(HumanTask.case_id, func.count(HumanTask.id), func.min(HumanTask.due_at), func.sum(late))
+            .where(HumanTask.case_id.in_([c.id for c in cases]), HumanTask.status == "ready")
+            .group_by(HumanTask.case_id))
+    figures = {row[0]: row[1:] for row in db.execute(stmt)}
+    out = []
+    for case in cases:
+        open_count, next_due, overdue = figures.get(case.id, (0, None, 0))
+        out.append({"case": case, "open_tasks": open_count, "next_due_at": next_due,
+                    "overdue_tasks": int(overdue or 0)})
+    return out
+
+
+def get_case_for(user, case_id) -> Case:
+    """The case if it lies in the user's scope; NotFound otherwise (no hint that it exists)."""
+    case = db.get(Case, case_id)
+    if case is None or not is_in_scope(user, case.org_unit_id):
+        raise NotFound("案件不存在或不在您的辖区内")
+    return case
+
+
+def open_deadlines(case_id) -> list[dict]:
+    """The case's ready tasks with due dates, remaining working days and an overdue mark."""
+    now = utcnow()
+    today = china_today()
+    cal = get_calendar()
+    tasks = db.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "ready")
+                       .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id))
+    out = []
+    for t in tasks:
+        remaining = None
+        if t.due_at is not None:
+            due_day = t.due_at.astimezone(CHINA_TZ).date()
+            remaining = cal.working_days_between(today, due_day)
+        assignee = db.get(User, t.assignee_id) if t.assignee_id else None
+        out.append({"task": t, "unit": db.get(OrgUnit, t.org_unit_id) if t.org_unit_id else None,
+                    "assignee": assignee, "remaining_wd": remaining,
+                    "is_overdue": t.due_at is not None and t.due_at < now,
+                    "is_paused": t.clock_paused_at is not None})
+    return out
+
+
+def related_cases(user, case) -> dict:
+    """The parent case (facts.parent_case_number) and follow-ups, limited to the user's scope."""
+    parent = None
+    parent_no = (case.facts or {}).get("parent_case_number")
+    if parent_no:
+        parent = db.scalar(select(Case).where(Case.number == parent_no))
+        if parent is not None and not is_in_scope(user, parent.org_unit_id):
+            parent = None
+    children = [c for c in _follow_ups(case) if is_in_scope(user, c.org_unit_id)]
+    return {"parent": parent, "children": children}
+
+
+def _follow_ups(case):
+    # facts is JSON (jsonb on PostgreSQL): compare the extracted text so both dialects use SQL.
+    stmt = (select(Case).where(Case.facts["parent_case_number"].as_string() == case.number)
+            .order_by(Case.opened_at, Case.id))
+    return list(db.scalars(stmt))
+
+
+EVENT_LABELS = {
+    "case_opened": "案件登记", "case_closed": "案件办结", "case_cancelled": "案件撤销",
+    "instance_started": "流程启动", "instance_completed": "流程结束", "instance_error": "流程出错",
+    "instance_suspended": "流程挂起", "instance_resumed": "流程恢复", "instance_cancelled": "流程终止",
+    "instance_retried": "流程重试", "task_created": "生成待办", "task_completed": "办理完成",
+    "task_cancelled": "待办取消", "task_claimed": "认领任务", "task_released": "退回待认领",
+    "task_assigned": "指派任务", "task_delegated": "委托办理", "timer_fired": "期限届满（定时器）",
+    "message_received": "收到消息", "message_stored": "消息暂存", "message_delivered": "消息送达",
+    "follow_up_started": "启动后续案件", "due_rule_failed": "期限计算失败",
+    "attachment_uploaded": "上传附件", "note_added": "添加意见",
+}
+# Facts that the page shows in their own sections (identity, enterprise, product, relations).
+HIDDEN_FACTS = frozenset({"case_id", "case_number", "case_kind", "org_level", "product_category", "product_name",
+                          "is_key_product", "enterprise_uscc", "enterprise_name", "parent_case_number", "title"})
+START_FACT_LABELS = {
+    "sample_no": "样品编号", "test_report_no": "检验报告编号", "test_lab": "检验机构", "test_date": "检验日期",
+    "failed_items": "不合格项目", "item": "项目", "limit": "标准要求", "measured": "实测值",
+    "is_safety": "涉及安全", "is_food": "是否食品", "is_consumer_product": "是否消费品", "goods_value": "货值金额（元）",
+    "campaign_name": "专项行动名称", "self_inspection_due": "自查截止日期", "inspection_due": "现场检查截止日期",
+    "signal_source": "信号来源", "signal_description": "信号描述", "plan_name": "抽查计划名称",
+    "sample_count": "抽样批次数", "sampling_due": "抽样截止日期", "reason": "启动原因",
+}
+
+
+def timeline(case_id) -> list[dict]:
+    """The audit trail as readable rows: time, label, who, what."""
+    from app.audit.services import list_case_events
+
+    out = []
+    for ev in list_case_events(case_id):
+        actor = db.get(User, ev.actor_id) if ev.actor_id else None
+        out.append({"at": ev.created_at, "type": ev.event_type, "label": EVENT_LABELS.get(ev.event_type, ev.event_type),
+                    "actor": actor.display_name if actor else "", "summary": ev.summary,
+                    "is_problem": ev.event_type in ("instance_error", "due_rule_failed")})
+    return out
+
+
+def _form_fields():
+    """Every form field by name (first form wins), so facts get the label their form gave them."""
+    from app.formdefs.registry import get_registry
+
+    registry = get_registry()
+    found = {}
+    for key in registry.keys():
+        try:
+            form = registry.get(key)
+        except Exception:  # one malformed form file must not take the case page down
+            continue
+        for fd in form.fields:
+            found.setdefault(fd.name, fd)
+    return found
+
+
+def _cell(value, fd=None):
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if value is None or value == "":
+        return "—"
+    if fd is not None and fd.options:
+        if isinstance(value, list):
+            return "、".join(fd.option_label(v) for v in value)
+        return fd.option_label(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def readable_facts(case, locale=None) -> list[dict]:
+    """The case's facts as rows: {label, value} or {label, columns, rows} for table-valued facts."""
+    fields = _form_fields()
+    out = []
+    for key, value in (case.facts or {}).items():
+        if key in HIDDEN_FACTS or key.startswith("_"):
+            continue
+        fd = fields.get(key)
+        label = fd.label_for(locale) if fd else START_FACT_LABELS.get(key, key)
+        if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+            names = list(dict.fromkeys(k for r in value for k in r))
+            cols = {c.name: c for c in (fd.columns if fd else [])}
+            columns = [cols[n].label_for(locale) if n in cols else START_FACT_LABELS.get(n, n) for n in names]
+            rows = [[_cell(r.get(n), cols.get(n)) for n in names] for r in value]
+            out.append({"key": key, "label": label, "columns": columns, "rows": rows})
+        elif isinstance(value, dict):
+            out.append({"key": key, "label": label,
+                        "value": "；".join(f"{k}：{_cell(v)}" for k, v in value.items())})
+        else:
+            out.append({"key": key, "label": label, "value": _cell(value, fd)})
+    # Scalars first, tables after, so the summary stays compact.
+    return sorted(out, key=lambda f: "rows" in f)
+
+
+def units_in_scope(user) -> list:
+    """The org units a user may filter by: their own and those below it, in tree order."""
+    return list(db.scalars(select(OrgUnit).where(OrgUnit.path.startswith(user.org_unit.path))
+                           .order_by(OrgUnit.path)))
+
+
+def case_page(user, case_id, locale=None) -> dict:
+    """Everything the case page shows, for a case in the user's scope."""
+    from app.cases.attachments import list_attachments, list_notes
+
+    case = get_case_for(user, case_id)
+    return {"case": case, "facts": readable_facts(case, locale), "deadlines": open_deadlines(case.id),
+            "events": timeline(case.id), "attachments": list_attachments(case.id), "notes": list_notes(case.id),
+            "related": related_cases(user, case), "now": utcnow()}

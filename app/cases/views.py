@@ -1,0 +1,180 @@
+"""Case pages: scoped search and export, the case page, its diagram data, documents and comments."""
+from urllib.parse import urlparse
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from app.auth.models import User
+from app.cases import attachments as docs
+from app.cases import queries
+from app.cases.diagram import diagram_data
+from app.cases.exports import cases_csv, cases_xlsx
+from app.cases.models import CASE_STATUSES
+from app.cases.schemas import PRODUCT_CATEGORIES, CaseFilterSchema, flat_errors
+from app.cases.services import KIND_LABELS
+from app.db import db, utcnow
+from app.engine.errors import InvalidInput, NotFound
+
+bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
+
+STATUS_LABELS = {"open": "在办", "closed": "办结", "cancelled": "撤销"}
+
+
+@bp.app_template_global("user_name")
+def user_name(user_id):
+    """A user's display name for lists of notes and documents."""
+    user = db.get(User, user_id) if user_id else None
+    return user.display_name if user else ""
+
+
+@bp.app_template_filter("filesize")
+def filesize(n):
+    """Bytes as a short human size."""
+    n = n or 0
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
+
+
+@bp.context_processor
+def _labels():
+    return {"KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "CATEGORY_LABELS": PRODUCT_CATEGORIES}
+
+
+def local_next(target, fallback):
+    """`target` if it is a path on this site, else `fallback` (no open redirects)."""
+    if target:
+        parsed = urlparse(target)
+        if not parsed.scheme and not parsed.netloc and target.startswith("/") and not target.startswith("//") \
+                and "\\" not in target:
+            return target
+    return fallback
+
+
+def _scoped_case(case_id):
+    # A plain 404 (not the engine error, whose handler rolls the session back): reading needs no undo.
+    try:
+        return queries.get_case_for(current_user, case_id)
+    except NotFound:
+        abort(404)
+
+
+def _load_filters():
+    try:
+        return CaseFilterSchema().load(request.args), {}
+    except ValidationError as err:
+        return None, flat_errors(err.messages)
+
+
+@bp.get("/")
+@login_required
+def search():
+    """The case list of the user's scope, filtered, sorted and paged."""
+    filters, errors = _load_filters()
+    result = queries.search_cases(current_user, filters) if filters is not None else None
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("cases/search.html", result=result, errors=errors, args=args,
+                           units=queries.units_in_scope(current_user), statuses=CASE_STATUSES,
+                           now=utcnow()), (400 if errors else 200)
+
+
+@bp.get("/export")
+@login_required
+def export():
+    """The filtered case list as an XLSX (default) or CSV download."""
+    fmt = request.args.get("format", "xlsx")
+    filters, errors = _load_filters()
+    if errors or fmt not in ("xlsx", "csv"):
+        message = "；".join(f"{k}: {'、'.join(v)}" for k, v in errors.items()) or _("不支持的导出格式")
+        return render_template("error.html", status=400, message=message), 400
+    items = queries.export_rows(current_user, filters)
+    stamp = utcnow().strftime("%Y%m%d%H%M")
+    if fmt == "csv":
+        return Response(cases_csv(items), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename=cases-{stamp}.csv"})
+    return Response(cases_xlsx(items),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=cases-{stamp}.xlsx"})
+
+
+@bp.get("/<int:case_id>")
+@login_required
+def detail(case_id):
+    """The case page: facts, parties, deadlines, timeline, documents, comments, diagram."""
+    _scoped_case(case_id)
+    page = queries.case_page(current_user, case_id, str(get_locale()))
+    return render_template("cases/detail.html", **page)
+
+
+@bp.get("/<int:case_id>/diagram.json")
+@login_required
+def diagram(case_id):
+    """The instance's BPMN XML with the current and completed elements, for bpmn-js."""
+    case = _scoped_case(case_id)
+    return jsonify(diagram_data(case))
+
+
+def _optional_task_id():
+    raw = (request.form.get("human_task_id") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput("任务编号无效", field="human_task_id")
+    return int(raw)
+
+
+def _retry_page(case, message, *, body=""):
+    # Bad input answers 400 with the message and (for a comment) the text typed, so nothing is lost.
+    back = local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id))
+    return render_template("cases/retry.html", case=case, message=message, back=back, body=body,
+                           task_id=request.form.get("human_task_id", "")), 400
+
+
+@bp.post("/<int:case_id>/attachments")
+@login_required
+def upload_attachment(case_id):
+    """File a document on the case (optionally for one of its tasks)."""
+    case = _scoped_case(case_id)
+    try:
+        att = docs.save_attachment(case, request.files.get("file"), current_user, human_task_id=_optional_task_id(),
+                                   description=request.form.get("description", ""))
+    except InvalidInput as exc:
+        return _retry_page(case, exc.message)
+    db.commit()
+    flash(_("已上传附件：%(name)s", name=att.filename), "success")
+    return redirect(local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id) + "#documents"))
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>")
+@login_required
+def download_attachment(case_id, attachment_id):
+    """Download a document of a case in the user's scope."""
+    case = _scoped_case(case_id)
+    try:
+        att = docs.get_attachment(case.id, attachment_id)
+    except NotFound:
+        abort(404)
+    path = docs.attachment_path(att)
+    if not path.is_file():
+        return render_template("error.html", status=404, message=_("附件文件已丢失，请联系管理员")), 404
+    response = send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/<int:case_id>/notes")
+@login_required
+def add_note(case_id):
+    """Add a comment to the case (optionally on one of its tasks)."""
+    case = _scoped_case(case_id)
+    body = request.form.get("body", "")
+    try:
+        docs.add_note(case, current_user, body, human_task_id=_optional_task_id())
+    except InvalidInput as exc:
+        return _retry_page(case, exc.message, body=body)
+    db.commit()
+    return redirect(local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id) + "#notes"))
+
+
+from app.cases import start_views  # noqa: E402,F401  (registers the start-work pages on this blueprint)

@@ -1,0 +1,24 @@
+"""Fixtures for the case-page tests: lifecycle processes deployed under the case kinds, logged-in clients."""
+import pytest
+
+from app.cases.services import KIND_LABELS
+from app.engine.deploy import deploy_files
+from tests.cases.case_bpmn import lifecycle_xml
+
+
+@pytest.fixture()
+def kinds_deployed(db_session):
+    """Every case kind deployed as a small two-step process (the real ones may not exist yet)."""
+    files = {f"{k}.bpmn": lifecycle_xml(k).encode("utf-8") for k in KIND_LABELS}
+    return deploy_files(files, form_exists=None)
+
+
+@pytest.fixture()
+def login_as(client):
+    """Log the test client in as a user (flask-login's session keys)."""
+    def login(user):
+        with client.session_transaction() as sess:
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+        return client
+    return login
