@@ -45,6 +45,9 @@ def _register_blueprints(app):
     from app.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
+    from app.operations.views import bp as operations_bp
+
+    app.register_blueprint(operations_bp)
     register_error_handlers(app)
 
 

@@ -1,0 +1,1 @@
+"""Instance operations for process admins: list, incidents, suspend/resume/cancel/retry, reset, migrate."""
