@@ -32,6 +32,8 @@ def _rate(part, whole):
 
 
 def _params(unit, period: Period | None = None, **extra):
+    if extra.get("category") == "":
+        return None  # the case list cannot filter "no category": such figures are shown without a link
     params = {"org": unit.code, **{k: v for k, v in extra.items() if v not in (None, "")}}
     if period is not None:
         params.update(opened_from=period.start.isoformat(), opened_to=period.end.isoformat())
@@ -122,8 +124,7 @@ def dashboard(unit, period: Period, now) -> dict:
         by_region.append({"code": r.code, "name": r.name, **group})
     by_category = []
     for code in sorted({c.product_category or "" for c in cases if period.holds(local_date(c.opened_at))}):
-        group = _group([c for c in cases if (c.product_category or "") == code], period, unit,
-                       category=code or None)
+        group = _group([c for c in cases if (c.product_category or "") == code], period, unit, category=code)
         group["on_time"] = _on_time([t for t in tasks if (t.product_category or "") == code])
         by_category.append({"code": code, "label": category_label(code), **group})
     return {"unit": {"code": unit.code, "name": unit.name}, "period": {"start": period.start.isoformat(),

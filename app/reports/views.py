@@ -51,7 +51,7 @@ def _with_urls(node):
     for key, value in node.items():
         out[key] = _with_urls(value)
         if key == "params" or key.endswith("_params"):
-            out[key[:-len("params")] + "url"] = url_for_safe("cases.search", **value)
+            out[key[:-len("params")] + "url"] = url_for_safe("cases.search", **value) if value else None
     return out
 
 

@@ -1,0 +1,28 @@
+"""The Thursday job: one weekly draft per bureau, once; nothing on other days."""
+from sqlalchemy import func, select
+
+from app.auth.models import OrgUnit
+from app.reports.jobs import generate_weekly_reports
+from app.reports.models import Report
+from app.scheduler.runner import TICK_JOBS
+from conftest import at
+
+
+def test_thursday_creates_one_draft_per_bureau_once(db_session, case_at):
+    case_at("2026-11-16 03:00", "penalty_case", "350121", facts={"reason": "线索"})
+    units = db_session.scalar(select(func.count(OrgUnit.id)))
+    assert generate_weekly_reports(at("2026-11-18 15:00")) == 0  # Wednesday 23:00 in Beijing
+    assert generate_weekly_reports(at("2026-11-18 16:05")) == units  # Thursday 00:05 in Beijing
+    assert generate_weekly_reports(at("2026-11-19 09:00")) == 0  # later ticks the same Thursday
+    reports = list(db_session.scalars(select(Report)))
+    assert len(reports) == units and {r.status for r in reports} == {"draft"}
+    assert {(str(r.period_start), str(r.period_end)) for r in reports} == {("2026-11-12", "2026-11-18")}
+    by_code = {r.org_unit.code: r for r in reports}
+    assert by_code["350121"].figures["period"]["cases_opened"] == 1
+    assert by_code["350100"].figures["period"]["cases_opened"] == 1
+    assert by_code["350200"].figures["period"]["cases_opened"] == 0
+    assert generate_weekly_reports(at("2026-11-26 01:00")) == units  # next Thursday: the next week
+
+
+def test_job_is_registered_with_the_scheduler_tick():
+    assert generate_weekly_reports in TICK_JOBS
