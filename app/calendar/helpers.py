@@ -33,6 +33,11 @@ def working_days_between(a_iso, b_iso):
     return get_calendar().working_days_between(as_date(a_iso), as_date(b_iso))
 
 
+def days_between(a_iso, b_iso):
+    """Calendar days after a up to and including b (a clock stop's length in a days limit)."""
+    return (as_date(b_iso) - as_date(a_iso)).days
+
+
 def is_workday(date_iso):
     """True when the day is a working day in mainland China."""
     return get_calendar().is_workday(as_date(date_iso))
@@ -50,6 +55,7 @@ EXPRESSION_HELPERS = (
     add_days,
     end_of_day,
     working_days_between,
+    days_between,
     is_workday,
     due_date,
 )
