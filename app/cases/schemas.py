@@ -11,6 +11,8 @@ BAD_INT = {"invalid": "请输入整数", **REQUIRED}
 BAD_NUMBER = {"invalid": "请输入有效的数字", **REQUIRED}
 BAD_CHOICE = "请选择有效的选项"
 
+TRUTHY = frozenset({"1", "true", "on", True})
+FALSY = frozenset({"0", "false", "off", False})
 SORT_KEYS = ("opened_at", "number", "kind", "status", "title")
 SIGNAL_SOURCES = {"complaint": "投诉举报", "monitoring": "风险监测", "sampling": "抽检发现",
                   "media": "媒体报道", "other": "其他"}
@@ -47,9 +49,9 @@ class CaseFilterSchema(_Base):
     status = fields.Str(validate=validate.OneOf(list(CASE_STATUSES), error=BAD_CHOICE))
     org = fields.Str(validate=validate.Regexp(r"^\d{6,12}$", error="单位代码应为 6-12 位数字"))
     category = fields.Str(validate=validate.Length(max=60))
-    is_key = fields.Bool(truthy={"1", "true", "on"}, falsy={"0", "false", "off"},
+    is_key = fields.Bool(truthy=TRUTHY, falsy=FALSY,
                          error_messages={"invalid": "取值无效"})
-    overdue = fields.Bool(truthy={"1", "true", "on"}, falsy={"0", "false", "off"},
+    overdue = fields.Bool(truthy=TRUTHY, falsy=FALSY,
                           error_messages={"invalid": "取值无效"})
     opened_from = fields.Date(error_messages=BAD_DATE)
     opened_to = fields.Date(error_messages=BAD_DATE)
@@ -109,7 +111,7 @@ class FailedItemSchema(_Base):
     item = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(max=200))
     limit = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(max=100))
     measured = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(max=100))
-    is_safety = fields.Bool(load_default=False, truthy={"1", "true", "on"}, falsy={"0", "false", "off"})
+    is_safety = fields.Bool(load_default=False, truthy=TRUTHY, falsy=FALSY)
 
 
 class FailedSampleSchema(EnterpriseSchema, ProductSchema):
@@ -119,8 +121,8 @@ class FailedSampleSchema(EnterpriseSchema, ProductSchema):
     test_report_no = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=60))
     test_lab = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=200))
     test_date = fields.Date(required=True, error_messages=BAD_DATE)
-    is_food = fields.Bool(load_default=False, truthy={"1", "true", "on"}, falsy={"0", "false", "off"})
-    is_consumer_product = fields.Bool(load_default=False, truthy={"1", "true", "on"}, falsy={"0", "false", "off"})
+    is_food = fields.Bool(load_default=False, truthy=TRUTHY, falsy=FALSY)
+    is_consumer_product = fields.Bool(load_default=False, truthy=TRUTHY, falsy=FALSY)
     goods_value = fields.Decimal(required=True, places=2, as_string=False, error_messages=BAD_NUMBER,
                                  validate=validate.Range(min=0, max=10**12, error="货值金额无效"))
     failed_items = fields.List(fields.Nested(FailedItemSchema), required=True,

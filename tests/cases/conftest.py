@@ -15,10 +15,10 @@ def kinds_deployed(db_session):
 
 @pytest.fixture()
 def login_as(client):
-    """Log the test client in as a user (flask-login's session keys)."""
+    """Log the test client in through the login form as a user made by make_user."""
     def login(user):
-        with client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
-            sess["_fresh"] = True
+        client.post("/logout")
+        response = client.post("/login", data={"username": user.username, "password": "pw-123456"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
         return client
     return login
