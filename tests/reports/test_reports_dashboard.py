@@ -131,3 +131,12 @@ def test_bad_date_range_is_a_400_with_a_chinese_message(client, make_user):
     assert page.status_code == 400 and "请输入有效的日期" in page.get_data(as_text=True)
     page = client.get("/reports/dashboard?from=2026-05-01&to=2026-04-01")
     assert page.status_code == 400 and "开始日期不能晚于结束日期" in page.get_data(as_text=True)
+
+
+def test_dashboard_in_english(client, make_user):
+    head = make_user("350100", ["quality_supervision"], ["supervisor"])
+    login(client, head.username)
+    client.post("/locale", data={"locale": "en"})
+    html = client.get("/reports/dashboard").get_data(as_text=True)
+    assert "Failed-sample disposal rate" in html and "Hazard close-out rate" in html
+    assert "不合格产品处置率" not in html
