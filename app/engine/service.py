@@ -243,11 +243,13 @@ def _deliver_pending(inst, wf, user_id):
 
 def _save(inst, wf, user_id, error) -> StepResult:
     now = utcnow()
+    # Drain thrown messages before serializing: left in the state they would be re-sent on every save.
+    outgoing = wf.get_events()
     inst.state = workflow_to_state(wf, inst.definition.dialect)
     inst.updated_at = now
     case = _case(inst.case_id)
     created = sync_human_tasks(inst, wf, case, inst.definition.meta, now, user_id)
-    _dispatch_outgoing(inst, wf, user_id)
+    _dispatch_outgoing(inst, outgoing, user_id)
     if error is not None:
         inst.status, inst.error_type, inst.error_message = "error", error.error_type[:60], error.message
         inst.error_element, inst.error_at = error.element[:100], now
@@ -267,11 +269,11 @@ def _save(inst, wf, user_id, error) -> StepResult:
                       error.message if error else "", error.element if error else "")
 
 
-def _dispatch_outgoing(inst, wf, user_id):
+def _dispatch_outgoing(inst, events, user_id):
     """Messages thrown to the outside: `start:<process_key>` opens a follow-up case."""
     from app.engine.outbox import dispatch
 
-    for event in wf.get_events():
+    for event in events:
         name = getattr(event.event_definition, "name", "")
         dispatch(inst, name, event.payload, user_id)
 
