@@ -9,6 +9,8 @@ from app.auth.services import can_work_on, is_in_scope
 from app.db import db, utcnow
 from app.engine.errors import Conflict, Forbidden, NotFound
 from app.engine.models import HumanTask
+# The same rule the hand-over operations enforce, so buttons never offer what would be refused.
+from app.engine.tasks import _is_head_over as is_head_over
 from app.inbox.models import TaskDraft
 
 
@@ -48,15 +50,6 @@ class SubmitOutcome:
         return not self.errors
 
 
-def _is_head_over(user, task) -> bool:
-    # Mirrors app/engine/tasks.py: heads of the task's department at its bureau or above.
-    if not user.has_role("supervisor"):
-        return False
-    if task.department_code not in user.department_codes and not user.has_role("system_admin"):
-        return False
-    return is_in_scope(user, task.org_unit_id)
-
-
 def can_view(user, task) -> bool:
     """A task is visible inside the user's jurisdiction, or when it is (was) the user's own."""
     return (task.assignee_id == user.id or task.completed_by_id == user.id
@@ -78,7 +71,7 @@ def permissions(user, task) -> Permissions:
     if task.status != "ready":
         return Permissions()
     candidate = task.org_unit_id == user.org_unit_id and task.department_code in user.department_codes
-    head = _is_head_over(user, task)
+    head = is_head_over(user, task)
     return Permissions(
         complete=can_work_on(user, task.department_code, task.org_unit_id, task.assignee_id),
         claim=candidate and task.assignee_id is None,

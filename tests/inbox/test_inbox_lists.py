@@ -170,3 +170,11 @@ def test_claim_without_csrf_token_is_refused(open_task, make_user, login_as, cli
     assert client.post(f"/inbox/tasks/{task.id}/claim", data={"csrf_token": token}).status_code == 302
     db_session.refresh(task)
     assert task.assignee_id == clerk.id
+
+
+def test_inbox_in_english(open_task, make_user, login_as, client):
+    open_task("350121")
+    login_as(make_user("350121", ["quality_supervision"]))
+    client.post("/locale", data={"locale": "en"})
+    html = client.get("/inbox/department").get_data(as_text=True)
+    assert "Department tasks" in html and "Claim" in html and "working days left" in html
