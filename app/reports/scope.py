@@ -59,6 +59,13 @@ def parse_day(value) -> date | None:
     """An ISO date (or datetime) fact as a date; anything else is None."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
+    if isinstance(value, datetime):
+        return local_date(value) if value.tzinfo else value.date()
+    if isinstance(value, str) and len(value) > 10:
+        try:  # a datetime fact (e.g. transfer_at): its Beijing date when it carries a zone
+            return parse_day(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            pass
     if isinstance(value, str) and len(value) >= 10:
         try:
             return date.fromisoformat(value[:10])

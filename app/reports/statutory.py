@@ -1,10 +1,11 @@
 """Statutory report figures (DOMAIN.md section 6): weekly, stage summary (July 25), annual (November 5).
 
 Attribution rules (shown on the report page as the 口径): a case counts by its opening date, a closed
-case by its closing date; inspections, interviews and the hazards found on them by the inspection or
-interview date (else the case's opening date); penalty decisions, fines and referrals by the decision
-date (else the opening date); sampling batches by the sampling task's opening date. Status-type
-values (fixed / open hazards) are as of generation.
+case by its closing date; self-inspections, inspections, interviews and help by their own dates
+(self_inspection_date, inspection_date, interview_date, help_date; else the case's opening date), the
+hazards found by the inspection date; penalty decisions and fines by the decision date, referrals by
+the transfer date (else the decision date); sampling batches by the sampling task's opening date.
+Status-type values (fixed / open hazards) are as of generation.
 """
 from datetime import date, timedelta
 
@@ -73,6 +74,16 @@ def _decision_day(case):
     return _case_day(case, "decision_date") or local_date(case.opened_at)
 
 
+def _own_day(case, key):
+    return _case_day(case, key) or local_date(case.opened_at)
+
+
+def _is_decision(case):
+    """A penalty decision was made (a 'no penalty' outcome is not one)."""
+    facts = case.facts or {}
+    return bool(facts.get("decision_no") or facts.get("decision_date")) and facts.get("decision_result") != "no_penalty"
+
+
 def _hazard_rows(case):
     return rows_of((case.facts or {}).get("hazards"))
 
@@ -88,7 +99,7 @@ def _figures(cases, unit, period: Period) -> dict:
     out = {key: 0 for key, _label, _t in FIGURE_ROWS}
     out["enterprises_self_inspected"] = len({c.enterprise_id or -c.id for c in hazard
                                              if is_true(c.facts.get("self_inspection_submitted"))
-                                             and period.holds(local_date(c.opened_at))})
+                                             and period.holds(_own_day(c, "self_inspection_date"))})
     out["enterprises_inspected"] = len({c.enterprise_id or -c.id for c in hazard
                                         if period.holds(_case_day(c, "inspection_date"))})
     for c in hazard:
@@ -100,7 +111,7 @@ def _figures(cases, unit, period: Period) -> dict:
             out[f"hazards_{'fixed' if row.get('status') == 'fixed' else 'open'}_{sev}"] += 1
     out["interviews"] = sum(1 for c in hazard if period.holds(_case_day(c, "interview_date")))
     out["help_given"] = len({c.enterprise_id or -c.id for c in hazard
-                             if is_true(c.facts.get("help_given")) and period.holds(local_date(c.opened_at))})
+                             if is_true(c.facts.get("help_given")) and period.holds(_own_day(c, "help_date"))})
     for c in cases:
         if c.kind == "supervision_sampling" and period.holds(local_date(c.opened_at)):
             batches = rows_of(c.facts.get("batches"))
@@ -108,13 +119,15 @@ def _figures(cases, unit, period: Period) -> dict:
             out["sampling_failed"] += sum(1 for b in batches if b.get("conclusion") == "fail")
     fines = confiscations = 0
     for c in cases:
-        if c.kind != "penalty_case" or not period.holds(_decision_day(c)):
+        if c.kind != "penalty_case":
             continue
-        if c.facts.get("decision_no") or c.facts.get("decision_date"):
+        if _is_decision(c) and period.holds(_decision_day(c)):
             out["penalty_decisions"] += 1
             fines += as_amount(c.facts.get("fine_amount"))
             confiscations += as_amount(c.facts.get("confiscation_amount"))
-        out["referrals"] += 1 if is_true(c.facts.get("referred_to_police")) else 0
+        if is_true(c.facts.get("referred_to_police")) and \
+                period.holds(_case_day(c, "transfer_at") or _decision_day(c)):
+            out["referrals"] += 1
     out["fines"], out["confiscations"] = f"{fines:.2f}", f"{confiscations:.2f}"
     out["listings"] = sum(1 for c in cases if c.kind == "listed_supervision" and period.holds(local_date(c.opened_at)))
     out["cases_opened"] = sum(1 for c in cases if period.holds(local_date(c.opened_at)))
@@ -159,8 +172,7 @@ def _figures_for_rows(cases, period):
             rows = rows_of(c.facts.get("batches"))
             batches += len(rows)
             failed += sum(1 for b in rows if b.get("conclusion") == "fail")
-        elif c.kind == "penalty_case" and period.holds(_decision_day(c)) and \
-                (c.facts.get("decision_no") or c.facts.get("decision_date")):
+        elif c.kind == "penalty_case" and _is_decision(c) and period.holds(_decision_day(c)):
             decisions += 1
             fines += as_amount(c.facts.get("fine_amount"))
     opened = sum(1 for c in cases if period.holds(local_date(c.opened_at)))

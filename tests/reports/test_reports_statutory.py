@@ -19,7 +19,8 @@ def campaign(db_session, case_at):
     """Cases of Fuzhou (350100) and below across the year, plus noise outside the scope and the year."""
     c = {}
     c["a"] = case_at("2026-10-10 02:00", "hazard_investigation", "350121", product_category="e_bike", facts={
-        "self_inspection_submitted": True, "inspection_date": "2026-10-12", "help_given": True,
+        "self_inspection_submitted": True, "self_inspection_date": "2026-10-08", "inspection_date": "2026-10-12",
+        "help_given": True, "help_date": "2026-11-16",
         "hazards": [{"description": "充电器过热", "severity": "general", "status": "fixed"},
                     {"description": "电池无 3C", "severity": "major", "status": "open"}]})
     c["b"] = case_at("2026-11-13 03:00", "hazard_investigation", "350100", product_category="e_bike", facts={
@@ -36,8 +37,12 @@ def campaign(db_session, case_at):
                                 {"sample_no": "S2", "is_key_product": False, "conclusion": "fail"},
                                 {"sample_no": "S3", "is_key_product": False, "conclusion": "pass"}]})
     c["penalty"] = case_at("2026-10-01 02:00", "penalty_case", "350121", product_category="e_bike", facts={
-        "decision_no": "闽侯市监罚〔2026〕8号", "decision_date": "2026-11-18", "fine_amount": 5000.5,
-        "confiscation_amount": "1200", "referred_to_police": True})
+        "decision_result": "penalty", "decision_no": "闽侯市监罚〔2026〕8号", "decision_date": "2026-11-18",
+        "fine_amount": 5000.5, "confiscation_amount": "1200", "referred_to_police": True,
+        "transfer_at": "2026-11-18T17:00:00+00:00"})  # Thursday 01:00 in Beijing: after the week
+    c["no_penalty"] = case_at("2026-09-01 02:00", "penalty_case", "350121", facts={
+        "decision_result": "no_penalty", "decision_no": "不予处罚〔2026〕2号", "decision_date": "2026-11-16",
+        "fine_amount": 800, "referred_to_police": True, "transfer_at": "2026-11-16T02:00:00+00:00"})
     c["penalty_open"] = case_at("2026-11-18 08:00", "penalty_case", "350121", facts={"reason": "线索"})
     c["listing"] = case_at("2026-11-14 02:00", "listed_supervision", "350121", facts={"listing_level": "city"})
     c["last_year"] = case_at("2025-12-30 02:00", "penalty_case", "350121", facts={"reason": "去年"})
@@ -52,11 +57,10 @@ EXPECTED_WEEK = {
     "hazards_found_major": 1, "hazards_fixed_general": 1, "hazards_fixed_major": 1, "hazards_open_general": 1,
     "hazards_open_major": 0, "sampling_batches": 3, "sampling_failed": 1, "cases_opened": 4, "cases_closed": 1,
     "penalty_decisions": 1, "fines": "5000.50", "confiscations": "1200.00", "referrals": 1, "interviews": 1,
-    "listings": 1, "help_given": 0}
+    "listings": 1, "help_given": 1}
 EXPECTED_CUMULATIVE = {
     **EXPECTED_WEEK, "enterprises_self_inspected": 2, "enterprises_inspected": 2, "hazards_found_general": 3,
-    "hazards_found_major": 2, "hazards_fixed_general": 2, "hazards_open_major": 1, "cases_opened": 6,
-    "help_given": 1}
+    "hazards_found_major": 2, "hazards_fixed_general": 2, "hazards_open_major": 1, "cases_opened": 7}
 
 
 def test_weekly_period_is_previous_thursday_to_wednesday():
@@ -98,16 +102,18 @@ def test_annual_summary_tables(campaign):
     period = summary_period("annual", 2026)
     assert (period.start, period.end) == (date(2026, 1, 1), date(2026, 11, 5))
     figures = build_report_figures("annual", unit_by_code("350100"), period)
-    # Only what happened by November 5: case "a" and the penalty case (its decision is dated later).
-    assert figures["cumulative"]["cases_opened"] == 2
+    # Only what happened by November 5: case "a" and two penalty cases (their decisions are dated later).
+    assert figures["cumulative"]["cases_opened"] == 3
     assert figures["cumulative"]["hazards_found_major"] == 1
     assert figures["cumulative"]["penalty_decisions"] == 0
-    assert [c["number"] for c in figures["cases"]] == [campaign["penalty"].number, campaign["a"].number]
+    assert [c["number"] for c in figures["cases"]] == [
+        campaign["no_penalty"].number, campaign["penalty"].number, campaign["a"].number]
     assert [(h["description"], h["severity"], h["status"]) for h in figures["hazards"]] == [
         ("充电器过热", "general", "fixed"), ("电池无 3C", "major", "open")]
-    [e_bike] = figures["by_category"]
+    e_bike, blank = figures["by_category"]
     assert (e_bike["label"], e_bike["cases_opened"], e_bike["hazards_found"], e_bike["hazards_fixed"]) == \
         ("电动自行车", 2, 2, 1)
+    assert (blank["label"], blank["cases_opened"], blank["penalty_decisions"]) == ("未填写", 1, 0)
 
 
 @freeze_time("2026-11-19 04:00")
