@@ -2,11 +2,12 @@
 import logging
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from app.db import db, is_postgres, unit_of_work, utcnow
 from app.engine import service
 from app.engine.errors import EngineError
+from app.engine.models import ProcessInstance
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +78,9 @@ def escalate_overdue(now=None) -> int:
         if not _leader_only():
             return 0
         return escalate_overdue_tasks(now or utcnow(), int(days))
+
+
+def next_timer_due_at():
+    """When the earliest pending BPMN timer is due (None when no instance waits on one)."""
+    return db.scalar(select(func.min(ProcessInstance.next_timer_at))
+                     .where(ProcessInstance.status.in_(service.ACTIVE)))

@@ -1,16 +1,16 @@
 """APScheduler wiring: in-process for the embedded default, or `flask scheduler run` at scale."""
 import logging
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from app.db import db
-from app.reports.jobs import generate_weekly_reports
-from app.scheduler.jobs import escalate_overdue, fire_due_timers, send_deadline_reminders
+from app.db import db, utcnow
+from app.scheduler.jobs import escalate_overdue, fire_due_timers, next_timer_due_at, send_deadline_reminders
 
 log = logging.getLogger(__name__)
 # Idempotent jobs run after the timers on every tick, each taking `now` and committing itself.
-TICK_JOBS = [send_deadline_reminders, escalate_overdue, generate_weekly_reports]
+TICK_JOBS = [send_deadline_reminders, escalate_overdue]
 
 
 def tick(app, now=None) -> int:
@@ -36,16 +36,56 @@ def tick(app, now=None) -> int:
             db.remove()
 
 
-def _safe_tick(app):
+def _safe_tick(app, scheduler=None):
+    handled = 0
     try:
-        tick(app)
+        handled = tick(app)
     except Exception:  # a failed tick must not kill the scheduler; the next tick retries
         log.exception("scheduler tick failed")
+    if scheduler is not None:
+        _schedule_timer_wake(scheduler, app, progressed=handled > 0)
+
+
+def _timer_wake(app, scheduler):
+    """An extra wake-up at the moment the next timer is due: fires timers only."""
+    handled = 0
+    with app.app_context():
+        try:
+            handled = fire_due_timers()
+        except Exception:
+            log.exception("firing due timers failed")
+        finally:
+            db.remove()
+    _schedule_timer_wake(scheduler, app, progressed=handled > 0)
+
+
+def _schedule_timer_wake(scheduler, app, progressed=True):
+    # Between two regular ticks a due timer would wait up to SCHEDULER_TICK_SECONDS; waking at
+    # the next known due time keeps timer lateness well under a second (see bench/timers.py).
+    # A timer created by a web worker after this look-up is still caught by the regular tick.
+    try:
+        with app.app_context():
+            try:
+                next_at = next_timer_due_at()
+            finally:
+                db.remove()
+    except Exception:
+        log.exception("next timer look-up failed")
+        return
+    now = utcnow()
+    if next_at is None or next_at - now >= timedelta(seconds=app.config["SCHEDULER_TICK_SECONDS"]):
+        return
+    # A timer due already became due during the last run (go again at once), or was tried and
+    # left, e.g. after a conflict (nothing progressed: retry at most once a second).
+    # max_instances=2: this is called from the finishing wake-up job, which still counts as running.
+    run_at = next_at if next_at > now else now + timedelta(seconds=0.02 if progressed else 1)
+    scheduler.add_job(_timer_wake, "date", run_date=run_at, args=[app, scheduler], id="timer-wake",
+                      replace_existing=True, misfire_grace_time=30, max_instances=2)
 
 
 def _add_jobs(scheduler, app):
-    scheduler.add_job(_safe_tick, "interval", seconds=app.config["SCHEDULER_TICK_SECONDS"], args=[app],
-                      id="tick", max_instances=1, coalesce=True)
+    scheduler.add_job(_safe_tick, "interval", seconds=app.config["SCHEDULER_TICK_SECONDS"],
+                      args=[app, scheduler], id="tick", max_instances=1, coalesce=True)
 
 
 def start_background(app):
