@@ -20,8 +20,13 @@ from app.engine.service import ACTIVE, StepResult, _load, _require_status, _save
 
 # A task in one of these states has run or holds the token now.
 ACTIVE_STATES = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-# Wiring changes after the token are re-predicted by the library; they only matter for passed tasks.
-WIRING = {"inputs", "outputs"}
+# What follows the token is re-predicted by the library, so new outgoing flows of the current task are
+# harmless; new incoming wiring (a boundary event, a step inserted before it) is not.
+AFTER_TOKEN = {"outputs"}
+ATTRIBUTE_WORDS = {"outputs": "后续连线", "inputs": "前序连线", "bpmn_name": "名称", "lane": "泳道",
+                   "extensions": "扩展属性（科室/表单/期限）", "typename": "类型", "cond_task_specs": "分支条件",
+                   "default_task_spec": "默认分支", "event_definition": "事件定义", "data_input_associations": "输入映射",
+                   "data_output_associations": "输出映射", "prescript": "前置脚本", "postscript": "后置脚本"}
 STATE_WORDS = {"completed": "已执行", "active": "正在办理"}
 
 
@@ -88,11 +93,12 @@ def _reasons(wf, top_diff, spec_diff_changed):
         phase = _task_phase(task)
         attrs = set(spec_diff_changed.get(task.task_spec, []))
         if phase == "active":
-            attrs -= WIRING
+            attrs -= AFTER_TOKEN
         if not phase or not attrs or (task.task_spec.name, "changed") in seen:
             continue
         seen.add((task.task_spec.name, "changed"))
-        reasons.append(f"任务“{_label(task.task_spec)}”在新版本中已修改（{'、'.join(sorted(attrs))}），"
+        words = "、".join(sorted(ATTRIBUTE_WORDS.get(a, a) for a in attrs))
+        reasons.append(f"任务“{_label(task.task_spec)}”在新版本中已修改（{words}），"
                        f"但本实例{STATE_WORDS[phase]}该任务")
     return reasons
 

@@ -37,8 +37,19 @@ def load_filters(args):
     return InstanceFilterSchema().load(cleaned)
 
 
+def _required_text(message, max_length=300):
+    """A required text field whose blank value is refused with `message`."""
+
+    def not_blank(value):
+        if not value.strip():
+            raise ValidationError(message)
+
+    return fields.String(required=True, error_messages={"required": message},
+                         validate=[validate.Length(max=max_length, error=f"不能超过 {max_length} 字"), not_blank])
+
+
 class ReasonSchema(_Lenient):
-    """Suspend, resume, cancel: a reason (required for cancel, see `required_reason`)."""
+    """Suspend, resume: an optional reason."""
 
     reason = fields.String(load_default="", validate=validate.Length(max=300, error="原因不能超过 300 字"))
 
@@ -46,47 +57,26 @@ class ReasonSchema(_Lenient):
 class CancelSchema(_Lenient):
     """Cancel needs a reason: it withdraws every open task of the case."""
 
-    reason = fields.String(required=True, validate=[validate.Length(min=1, max=300,
-                                                                    error="请填写撤销原因（不超过 300 字）")],
-                           error_messages={"required": "请填写撤销原因"})
-
-    @validates("reason")
-    def _not_blank(self, value, **_kw):
-        if not value.strip():
-            raise ValidationError("请填写撤销原因")
+    reason = _required_text("请填写撤销原因")
 
 
 class ResetSchema(_Lenient):
     """Reset: which completed task to go back to, and why."""
 
-    spec_name = fields.String(required=True, validate=validate.Length(min=1, max=100, error="请选择退回到的任务"),
-                              error_messages={"required": "请选择退回到的任务"})
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300, error="请填写退回原因"),
-                           error_messages={"required": "请填写退回原因"})
-
-    @validates("reason")
-    def _not_blank(self, value, **_kw):
-        if not value.strip():
-            raise ValidationError("请填写退回原因")
-
-
-class MigrateSchema(_Lenient):
-    """Migrate: the target version (definition id) and the reason."""
-
-    target = fields.Integer(required=True, error_messages={"required": "请选择目标版本", "invalid": "目标版本无效"})
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300, error="请填写迁移原因"),
-                           error_messages={"required": "请填写迁移原因"})
-
-    @validates("reason")
-    def _not_blank(self, value, **_kw):
-        if not value.strip():
-            raise ValidationError("请填写迁移原因")
+    spec_name = _required_text("请选择退回到的任务", max_length=100)
+    reason = _required_text("请填写退回原因")
 
 
 class MigrateQuerySchema(_Lenient):
     """The version chosen for the dry run."""
 
     target = fields.Integer(required=True, error_messages={"required": "请选择目标版本", "invalid": "目标版本无效"})
+
+
+class MigrateSchema(MigrateQuerySchema):
+    """Migrate: the target version (definition id) and the reason."""
+
+    reason = _required_text("请填写迁移原因")
 
 
 class RetrySchema(_Lenient):

@@ -123,6 +123,19 @@ def test_changed_task_that_already_ran_is_refused(db_session, deploy_xml, make_c
         migrate_instance(plan.instance_id, v2.definition_id, None, "调整科室")
 
 
+def test_boundary_timer_added_to_the_active_task_is_refused(db_session, deploy_xml, make_case):
+    deploy_xml(chain(("review", "初审"), ("act", "处理")))
+    case = make_case(KEY)
+    timer = ('<bpmn:boundaryEvent id="review_late" attachedToRef="review"><bpmn:timerEventDefinition>'
+             '<bpmn:timeDuration>"P5D"</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+             '<bpmn:sequenceFlow id="f_late" sourceRef="review_late" targetRef="end"/>')
+    v2 = deploy_xml(chain(("review", "初审"), ("act", "处理")).replace('<bpmn:endEvent id="end"/>',
+                                                                       timer + '<bpmn:endEvent id="end"/>'))[0]
+    plan = check_migration(instance_of(db_session, case.id).id, v2.definition_id)
+    # The timer would never be armed for a task that is already open: refused.
+    assert any("初审" in r and "正在办理" in r for r in plan.reasons), plan.reasons
+
+
 def test_changed_task_not_reached_yet_is_safe(db_session, deploy_xml, make_case, clerk):
     deploy_xml(chain(("review", "初审"), ("act", "处理")))
     case = make_case(KEY)

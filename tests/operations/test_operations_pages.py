@@ -85,3 +85,11 @@ def test_detail_shows_state_error_tasks_and_history(ops_client, failing_case, re
     html = ops_client.get(f"/admin/instances/{good.id}").get_data(as_text=True)
     assert "初审" in html and "v1" in html and "重试出错环节" not in html
     assert ops_client.get("/admin/instances/999999").status_code == 404
+
+
+def test_english_interface(ops_client, failing_case):
+    _case, bad = failing_case
+    ops_client.post("/locale", data={"locale": "en"})
+    html = ops_client.get("/admin/instances").get_data(as_text=True)
+    assert "Instance operations" in html and "Errors only" in html and ">Error<" in html
+    assert "Retry failing step" in ops_client.get(f"/admin/instances/{bad.id}").get_data(as_text=True)
