@@ -30,6 +30,14 @@ def user_name(user_id):
     return user.display_name if user else ""
 
 
+@bp.app_template_global("can_start_work")
+def can_start_work(what):
+    """True when the current user's departments may start this work (home page shortcuts)."""
+    from app.cases.intake import can_start
+
+    return current_user.is_authenticated and can_start(current_user, what)
+
+
 @bp.app_template_filter("filesize")
 def filesize(n):
     """Bytes as a short human size."""

@@ -147,3 +147,10 @@ def test_start_pages_need_csrf(csrf_enabled, db_session, kinds_deployed, make_us
     response = client.post("/cases/start/failed_sample", data=_failed_sample_form())
     assert response.status_code == 400
     assert _count(db_session, "failed_sample_disposal") == 0
+
+
+def test_home_page_links_to_the_start_pages_the_user_may_use(db_session, make_user, login_as):
+    html = login_as(make_user("350121")).get("/").get_data(as_text=True)
+    assert "/cases/start/failed_sample" in html and "/cases/start/campaign" in html
+    html = login_as(make_user("350121", departments=("consumer_protection",))).get("/").get_data(as_text=True)
+    assert "/cases/start/risk_signal" in html and "/cases/start/failed_sample" not in html

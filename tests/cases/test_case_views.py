@@ -172,3 +172,13 @@ def test_export_bad_format_or_filter_is_400(db_session, make_user, login_as):
     assert client.get("/cases/export?format=pdf").status_code == 400
     response = client.get("/cases/export?opened_from=yesterday")
     assert response.status_code == 400 and "请输入有效的日期" in response.get_data(as_text=True)
+
+
+def test_english_interface(db_session, kinds_deployed, make_user, make_case, login_as):
+    case = make_case("penalty_case", "350121")
+    client = login_as(make_user("350121"))
+    client.post("/locale", data={"locale": "en"})
+    html = client.get("/cases/").get_data(as_text=True)
+    assert "Keyword" in html and "Administrative penalty case" in html and "导出 Excel" not in html
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Process diagram" in html and "Case opened" in html
