@@ -127,3 +127,86 @@ def test_claim_fix_errors_complete_and_hand_to_city_enforcement(page, login, bro
         if expected:
             assert "立案审查" in rows.inner_text()
         context.close()
+
+
+HI_STEPS = [  # the real hazard_investigation up to the ledger, driven through the engine as mh_qs
+    ("hi_campaign", {"task_issue_date": "2026-03-02", "enterprise_role": "producer", "checklist_issued": True}),
+    ("hi_self_report", {"self_inspection_submitted": True, "self_inspection_date": "2026-03-10",
+                        "self_found_count": 1, "self_inspection_summary": "自查发现标识问题 1 项"}),
+    ("hi_review", {"review_result": "complete", "review_opinion": "自查报告完整"}),
+    ("hi_inspection", {"inspection_date": "2026-03-20", "inspectors": "张明、李华",
+                       "self_inspection_verdict": "consistent", "inspection_record": "现场核查与自查一致"}),
+]
+
+
+@pytest.fixture()
+def hazard_case(live_server):
+    """A real hazard_investigation case at 闽侯县, advanced to 登记隐患台账 (hi_ledger)."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from app.auth.services import find_user
+    from app.cases.services import get_or_create_enterprise, open_case
+    from app.engine.deploy import latest_definition
+    from app.engine.models import HumanTask
+    from app.engine.service import complete_task
+    from app.formdefs.registry import get_registry
+    from app.formdefs.schema import validate_submission
+    from app.formdefs.uscc import make_uscc
+    from app.seed.reference import unit_by_code
+
+    if not (Path(__file__).resolve().parents[2] / "processes" / "hazard_investigation.bpmn").exists():
+        pytest.skip("processes/hazard_investigation.bpmn 尚未提交")
+    with live_server.session() as db:
+        assert latest_definition("hazard_investigation") is not None, "hazard_investigation 未能部署"
+        ent = get_or_create_enterprise(make_uscc("91350121MA2XYK902"), "闽侯县排查测试燃气具有限公司",
+                                       region_code="350121")
+        case = open_case("hazard_investigation", unit_by_code("350121"), title="燃气器具重点产品排查",
+                         enterprise=ent, product_category="gas_appliance", product_name="家用燃气灶",
+                         is_key_product=True, facts={"campaign_name": "2026 年重点工业产品质量安全排查治理",
+                                                     "self_inspection_due": "2026-12-20",
+                                                     "inspection_due": "2027-01-25"})
+        clerk = find_user("mh_qs")
+        for spec_name, data in HI_STEPS:
+            task = db.scalar(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready",
+                                                     HumanTask.spec_name == spec_name))
+            assert task is not None, f"{spec_name} not ready"
+            clean, errors = validate_submission(get_registry().get(task.form_key), data)
+            assert not errors, (spec_name, errors)
+            complete_task(task.id, clerk, clean)
+        return case.number
+
+
+def test_real_hazard_ledger_sends_violation_to_county_enforcement(page, login, browser, live_server, hazard_case):
+    login(page, "mh_qs")
+    page.goto("/inbox/department")
+    row = _row(page, hazard_case)
+    assert "登记隐患台账" in row.inner_text()
+    row.get_by_role("link", name="查看").click()
+    page.get_by_role("button", name="签收任务").click()
+    page.wait_for_url(re.compile(r"/inbox/tasks/\d+$"))
+    # A hazard row without its source and status is refused, the description kept.
+    page.fill("input[name='hazards-0-description']", "燃气灶熄火保护装置响应时间超标")
+    page.get_by_role("button", name="提交办结").click()
+    page.wait_for_load_state()
+    assert "需要更正" in page.inner_text(".task-form")
+    assert page.input_value("input[name='hazards-0-description']") == "燃气灶熄火保护装置响应时间超标"
+    page.select_option("select[name='hazards-0-source']", "onsite")
+    page.select_option("select[name='hazards-0-severity']", "general")
+    page.select_option("select[name='hazards-0-status']", "open")
+    page.fill("input[name='hazards-0-deadline']", "2027-01-15")
+    page.check("#f-violations_found")
+    page.fill("#f-violation_description", "生产不符合安全标准的产品")
+    page.get_by_role("button", name="提交办结").click()
+    page.wait_for_url(re.compile(r"/inbox/$"))
+    flash = page.inner_text(".flash-success")
+    assert "「登记隐患台账」已办结" in flash and "闽侯县市场监督管理局执法稽查科" in flash
+
+    for username, expected in (("mh_enf", 1), ("sm_enf", 0)):
+        context = browser.new_context(base_url=live_server.url)
+        other = context.new_page()
+        login(other, username)
+        other.goto("/inbox/department")
+        assert _row(other, hazard_case).count() == expected, username
+        context.close()
