@@ -191,3 +191,18 @@ def test_refusals_for_wrong_target_missing_reason_and_ended_instance(db_session,
     service.complete_task(ready(db_session, case.id)[0].id, clerk, {})
     with pytest.raises(Conflict, match="已办结"):
         migrate_instance(inst.id, v2.definition_id, None, "太晚了")
+
+
+def test_waiting_event_gateway_migrates_and_still_catches_the_message(db_session, deploy_xml, make_case, clerk):
+    deploy_xml(samples.message_process())
+    case = make_case("objection_flow", facts={"objection_deadline": "2026-12-01T23:59:59+08:00"})
+    service.complete_task(ready(db_session, case.id)[0].id, clerk, {})
+    inst = instance_of(db_session, case.id)
+    assert (inst.status, inst.next_timer_at) == ("waiting", datetime(2026, 12, 1, 15, 59, 59, tzinfo=timezone.utc))
+    v2 = deploy_xml(samples.message_process().replace('name="复检"', 'name="复检确认"'))[0]
+    plan = check_migration(inst.id, v2.definition_id)
+    assert plan.is_safe and plan.changed == ["复检"]
+    migrate_instance(inst.id, v2.definition_id, None, "复检环节更名")
+    assert (inst.status, inst.next_timer_at) == ("waiting", datetime(2026, 12, 1, 15, 59, 59, tzinfo=timezone.utc))
+    service.send_message(case.id, "objection", {"reason": "对检验结论有异议"})
+    assert [t.title for t in ready(db_session, case.id)] == ["复检确认"]

@@ -85,3 +85,38 @@ def test_reset_clears_an_error(db_session, deploy_xml, make_case, make_user):
     [again] = rows(db_session, case.id, "ready")
     assert service.complete_task(again.id, clerk, {"score": 80}).status == "running"
     assert [t.spec_name for t in rows(db_session, case.id, "ready")] == ["act"]
+
+
+def test_real_listed_supervision_reset_in_the_progress_loop_then_migrate(db_session, make_enterprise):
+    """The real 挂牌督办 process: back from acceptance to the last progress report, then onto a new version."""
+    from pathlib import Path
+
+    from app.cases.services import open_case
+    from app.engine.deploy import deploy_files
+    from app.engine.migration import migrate_instance
+    from app.seed.reference import unit_by_code
+    from tests.processes.conftest import CaseDriver
+
+    source = (Path(__file__).resolve().parents[2] / "processes" / "listed_supervision.bpmn").read_bytes()
+    deploy_files({"listed_supervision.bpmn": source})
+    case = CaseDriver(open_case("listed_supervision", unit_by_code("350121"), title="挂牌督办",
+                                enterprise=make_enterprise(), facts={"reason": "重大隐患逾期未整改"}))
+    case.complete("ls_propose", listing_level="city", listing_reason="overdue_rectification")
+    case.complete("ls_decide_city", listing_decision="list")
+    case.complete("ls_progress", rectification_done=False)
+    case.complete("ls_progress", rectification_done=True)
+    inst = case.instance()
+    assert case.ready_names() == ["ls_accept"]
+    assert [t.spec_name for t in resettable_tasks(inst.id)] == ["ls_propose", "ls_decide_city", "ls_progress"]
+
+    reset_to_task(inst.id, "ls_progress", None, "整改材料不全，重新报送")
+    assert case.ready_names() == ["ls_progress"]
+
+    [v2] = deploy_files({"listed_supervision.bpmn": source.replace('name="市局摘牌"'.encode(),
+                                                                  'name="市局决定摘牌"'.encode())})
+    migrate_instance(inst.id, v2.definition_id, None, "摘牌环节更名")
+    case.complete("ls_progress", rectification_done=True)
+    case.complete("ls_accept", acceptance_result="pass")
+    assert case.task("ls_delist_city").title == "市局决定摘牌"
+    case.complete("ls_delist_city", delisted=True)
+    assert case.status() == ("closed", "completed")
