@@ -1,5 +1,6 @@
 """Report drafts: create (idempotent per unit and period), regenerate, remarks, submit; rights and scope."""
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record_event
 from app.auth.models import OrgUnit
@@ -48,8 +49,12 @@ def ensure_report(kind, unit: OrgUnit, period: Period, user_id=None) -> tuple[Re
     report = Report(kind=kind, org_unit_id=unit.id, period_start=period.start, period_end=period.end,
                     figures=build_report_figures(kind, unit, period), remarks="", status="draft",
                     generated_at=now, generated_by_id=user_id)
-    db.add(report)
-    db.flush()
+    try:
+        with db.begin_nested():  # two requests (or schedulers) generating the same report: one wins
+            db.add(report)
+            db.flush()
+    except IntegrityError:
+        return find_report(kind, unit.id, period), False
     record_event("report_generated", actor_id=user_id, summary=f"{kind} {unit.code} {period.start}~{period.end}",
                  data={"report_id": report.id, "kind": kind, "org_unit_id": unit.id}, at=now)
     return report, True

@@ -88,13 +88,8 @@ def _hazard_rows(case):
     return rows_of((case.facts or {}).get("hazards"))
 
 
-def compute_figures(unit, period: Period) -> dict:
-    """Every weekly figure of `unit` and the units below it for `period` (plain numbers, JSON-ready)."""
-    cases = scoped_cases(unit, opened_before=period.end_at)
-    return _figures(cases, unit, period)
-
-
 def _figures(cases, unit, period: Period) -> dict:
+    """Every weekly figure of `unit` and the units below it for `period` (plain numbers, JSON-ready)."""
     hazard = [c for c in cases if c.kind == "hazard_investigation"]
     out = {key: 0 for key, _label, _t in FIGURE_ROWS}
     out["enterprises_self_inspected"] = len({c.enterprise_id or -c.id for c in hazard

@@ -89,10 +89,13 @@ def create():
 @login_required
 def show(report_id):
     """The report page (also the printable version)."""
-    report = services.get_report(current_user, report_id)
+    return _render_show(services.get_report(current_user, report_id))
+
+
+def _render_show(report, status=200, **extra):
     return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS,
                            can_review=services.can_review(current_user, report),
-                           can_submit=services.can_submit(current_user, report))
+                           can_submit=services.can_submit(current_user, report), **extra), status
 
 
 @bp.get("/<int:report_id>/export.xlsx")
@@ -125,11 +128,8 @@ def remarks(report_id):
         form = RemarksForm().load(request.form)
     except ValidationError as exc:
         # Re-show the page with the typed text kept, rather than losing it on a redirect.
-        report = services.get_report(current_user, report_id)
-        return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS, remarks_error=first_error(exc.messages),
-                               remarks_value=request.form.get("remarks", ""),
-                               can_review=services.can_review(current_user, report),
-                               can_submit=services.can_submit(current_user, report)), 400
+        return _render_show(services.get_report(current_user, report_id), 400,
+                            remarks_error=first_error(exc.messages), remarks_value=request.form.get("remarks", ""))
     services.save_remarks(current_user, report_id, form["remarks"])
     db.commit()
     flash(_("说明已保存"), "success")

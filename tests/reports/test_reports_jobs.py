@@ -26,3 +26,23 @@ def test_thursday_creates_one_draft_per_bureau_once(db_session, case_at):
 
 def test_job_is_registered_with_the_scheduler_tick():
     assert generate_weekly_reports in TICK_JOBS
+
+
+def test_losing_a_generation_race_returns_the_winners_report(db_session, monkeypatch):
+    from datetime import date
+
+    from app.reports import services
+    from app.reports.statutory import weekly_period
+    from app.seed.reference import unit_by_code
+
+    unit, period = unit_by_code("350121"), weekly_period(date(2026, 11, 19))
+    winner, created = services.ensure_report("weekly", unit, period)
+    assert created
+    # The loser looked before the winner's row was visible, then inserts the same unit and week.
+    real_find = services.find_report
+    calls = []
+    monkeypatch.setattr(services, "find_report",
+                        lambda *a: calls.append(a) or (None if len(calls) == 1 else real_find(*a)))
+    loser, created = services.ensure_report("weekly", unit, period)
+    assert (loser.id, created) == (winner.id, False)
+    assert db_session.scalar(select(func.count(Report.id))) == 1
