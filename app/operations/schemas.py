@@ -79,6 +79,14 @@ class MigrateSchema(MigrateQuerySchema):
     reason = _required_text("请填写迁移原因")
 
 
+class BulkMigrateSchema(MigrateSchema):
+    """Migrate the instances ticked in the list."""
+
+    instance_ids = fields.List(fields.Integer(error_messages={"invalid": "实例编号无效"}), required=True,
+                               validate=validate.Length(min=1, max=100, error="请选择 1 至 100 个流程实例"),
+                               error_messages={"required": "请选择要迁移的流程实例"})
+
+
 class RetrySchema(_Lenient):
     """Retry: optional corrected data, as a JSON object or one key=value per line."""
 

@@ -124,7 +124,40 @@ def instance_detail(user, instance_id) -> dict:
     return row
 
 
+def versions_of(key) -> list[ProcessDefinition]:
+    """Every deployed version of a process, newest first."""
+    stmt = select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc())
+    return list(db.scalars(stmt))
+
+
 def find_version(key, definition_id) -> ProcessDefinition | None:
     """A definition of process `key` by id (None when it belongs to another process)."""
     definition = db.get(ProcessDefinition, definition_id)
     return definition if definition is not None and definition.key == key else None
+
+
+@dataclass
+class BulkOutcome:
+    """Per instance: migrated, or refused with the reason."""
+
+    instance_id: int
+    is_migrated: bool
+    message: str = ""
+
+
+def migrate_instances(user, instance_ids, target_definition_id, reason) -> list[BulkOutcome]:
+    """Migrate several instances; each safe one moves, each unsafe one stays and says why."""
+    from app.engine.errors import EngineError
+    from app.engine.migration import migrate_instance
+
+    outcomes = []
+    for instance_id in instance_ids:
+        try:
+            # One savepoint per instance: a refusal undoes only that instance's partial work.
+            with db.begin_nested():
+                get_instance_for(user, instance_id)
+                migrate_instance(instance_id, target_definition_id, user.id, reason)
+            outcomes.append(BulkOutcome(instance_id, True))
+        except EngineError as exc:
+            outcomes.append(BulkOutcome(instance_id, False, exc.message))
+    return outcomes

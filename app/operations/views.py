@@ -11,7 +11,7 @@ from app.engine.instance_ops import reset_to_task
 from app.engine.migration import check_migration, migrate_instance
 from app.extensions import login_manager
 from app.operations import services
-from app.operations.schemas import (CancelSchema, MigrateQuerySchema, MigrateSchema, ReasonSchema, ResetSchema,
+from app.operations.schemas import (BulkMigrateSchema, CancelSchema, MigrateQuerySchema, MigrateSchema, ReasonSchema, ResetSchema,
                                     RetrySchema, load_filters, parse_data)
 
 bp = Blueprint("operations", __name__, url_prefix="/admin/instances", template_folder="templates")
@@ -68,7 +68,24 @@ def instances():
                                status_labels=services.STATUS_LABELS), 400
     return render_template("operations/instances.html", page=services.list_instances(current_user, filters),
                            filters=filters, error="", keys=services.process_keys(),
-                           status_labels=services.STATUS_LABELS)
+                           status_labels=services.STATUS_LABELS,
+                           versions=services.versions_of(filters["key"]) if filters.get("key") else [])
+
+
+@bp.post("/migrate")
+def bulk_migrate():
+    """Migrate the ticked instances to one version; refused ones stay and are listed with the reason."""
+    payload = {k: request.form.get(k) for k in ("target", "reason") if k in request.form}
+    if "instance_ids" in request.form:
+        payload["instance_ids"] = request.form.getlist("instance_ids")
+    try:
+        form = BulkMigrateSchema().load(payload)
+    except ValidationError as exc:
+        return render_template("operations/bulk_result.html", outcomes=[], error=_first(exc.messages),
+                               back=request.referrer), 400
+    outcomes = services.migrate_instances(current_user, form["instance_ids"], form["target"], form["reason"])
+    db.commit()
+    return render_template("operations/bulk_result.html", outcomes=outcomes, error="")
 
 
 @bp.get("/incidents")

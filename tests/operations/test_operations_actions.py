@@ -156,3 +156,30 @@ def test_csrf_token_required(ops_client, review_case, csrf_enabled, db_session):
     assert ok.status_code == 302
     db_session.refresh(inst)
     assert inst.status == "suspended"
+
+
+def test_bulk_migration_moves_safe_instances_and_lists_refusals(ops_client, deploy_xml, make_case, clerk,
+                                                                db_session):
+    from app.engine import service
+
+    deploy_xml(chain(("review", "初审"), ("act", "处理")))
+    waiting, passed = make_case("mig_flow"), make_case("mig_flow")
+    service.complete_task(open_tasks(db_session, passed.id)[0].id, clerk, {})
+    target = deploy_xml(chain(("review", "初审"), ("check", "复核"), ("act", "处理")))[0]
+    db_session.commit()
+    first, second = instance_of(db_session, waiting), instance_of(db_session, passed)
+    html = ops_client.get("/admin/instances?key=mig_flow").get_data(as_text=True)
+    assert 'form="bulk-migrate"' in html and "迁移所选实例" in html
+
+    page = ops_client.post("/admin/instances/migrate", data={"target": target.definition_id, "reason": "新增复核"})
+    assert page.status_code == 400 and "请选择要迁移的流程实例" in page.get_data(as_text=True)
+
+    page = ops_client.post("/admin/instances/migrate", data={
+        "instance_ids": [first.id, second.id], "target": target.definition_id, "reason": "新增复核"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "已迁移 1 个，未迁移 1 个" in html and "初审" in html
+    db_session.refresh(first)
+    db_session.refresh(second)
+    assert first.definition_id == target.definition_id and second.definition.version == 1
+    assert len(events(db_session, first, "instance_migrated")) == 1
+    assert events(db_session, second, "instance_migrated") == []
