@@ -42,6 +42,9 @@ def _register_blueprints(app):
 
     app.register_blueprint(notifications_bp)
     app.register_blueprint(supervision_bp)
+    from app.admin.views import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
     from app.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)

@@ -1,4 +1,5 @@
 """Imports every domain's models so metadata (Alembic, tests) sees all tables."""
+from app.admin.models import ProcessDraft  # noqa: F401
 from app.audit.models import CaseEvent  # noqa: F401
 from app.auth.models import Department, OrgUnit, Role, User  # noqa: F401
 from app.calendar.models import CalendarOverride  # noqa: F401

@@ -15,6 +15,43 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 ORG_LEVELS = [("case", "案件所属单位"), ("county", "县级"), ("city", "市级"), ("province", "省级")]
 
 
+def _modeler_texts() -> dict:
+    """Every word the modeler's script shows, translated on the server."""
+    return {
+        "properties": _("属性"), "name": _("名称"), "choose": _("（请选择）"),
+        "processKey": _("流程标识（id）"), "processKeyHint": _("字母开头，只含字母、数字、下划线、连字符；部署后即为流程键"),
+        "processName": _("流程名称"), "badKey": _("流程标识无效：须以字母开头，只含字母、数字、下划线或连字符"),
+        "department": _("承办科室（department）"), "departmentHint": _("任务进入该科室的待办"),
+        "orgLevel": _("办理层级（orgLevel）"), "formKey": _("表单（formKey）"),
+        "formKeyHint": _("forms/ 目录中的表单键，可直接输入"), "dueRule": _("办理期限（dueRule）"),
+        "dueRuleHint": _("如 15WD（工作日）、60D（自然日）、24H，或返回日期的表达式"),
+        "calledElement": _("调用的流程（calledElement）"),
+        "condition": _("条件表达式"), "conditionHint": _("Python 表达式，如 approved == True；不支持 JUEL（${...}）"),
+        "isDefault": _("默认流向"), "isDefaultHint": _("其他条件都不成立时走这条连线"),
+        "timerType": _("定时器类型"), "timerExpression": _("定时器表达式"),
+        "timerHint": _("表达式，ISO 值须加引号，如 \"P15D\"；也可用案件数据中的日期变量"),
+        "timer": {"timeDuration": _("持续时间（timeDuration）"), "timeDate": _("指定时间（timeDate）"),
+                  "timeCycle": _("循环（timeCycle）")},
+        "messageName": _("消息名称"), "messageHint": _("与 send_message 使用的名称一致"),
+        "laneDepartment": _("泳道科室"), "laneHint": _("泳道内未指定科室的任务由该科室办理"),
+        "laneTaken": _("已有同一科室的泳道"),
+        "types": {"Process": _("流程"), "Participant": _("参与者"), "UserTask": _("用户任务"),
+                  "ServiceTask": _("服务任务"), "ScriptTask": _("脚本任务"), "Task": _("任务"),
+                  "CallActivity": _("调用活动"), "SubProcess": _("子流程"), "StartEvent": _("开始事件"),
+                  "EndEvent": _("结束事件"), "IntermediateCatchEvent": _("中间捕获事件"),
+                  "IntermediateThrowEvent": _("中间抛出事件"), "BoundaryEvent": _("边界事件"),
+                  "ExclusiveGateway": _("排他网关"), "ParallelGateway": _("并行网关"),
+                  "InclusiveGateway": _("包容网关"), "EventBasedGateway": _("事件网关"),
+                  "SequenceFlow": _("连线"), "Lane": _("泳道")},
+        "summary": _("错误 %e 处，警告 %w 处"), "noProblems": _("未发现问题"), "line": _("第 %l 行"),
+        "error": _("【错误】"), "warning": _("【警告】"), "working": _("处理中…"), "failed": _("操作失败："),
+        "serverError": _("服务器返回了无法识别的结果，请稍后重试"), "valid": _("校验通过，可以部署"),
+        "invalid": _("校验未通过，请按提示修改（点击问题可定位到图中元素）"),
+        "confirmDeploy": _("确定部署为新版本？运行中的实例继续按原版本执行。"),
+        "importWarnings": _("图已打开，但有无法识别的内容："), "importFailed": _("无法打开该流程图："),
+    }
+
+
 @bp.before_request
 def _only_process_admins():
     # Every page and endpoint here changes or reveals process definitions.
@@ -68,7 +105,7 @@ def modeler():
         flash(first_error(exc.messages), "error")
         return redirect(url_for("admin.processes"))
     opened = services.open_for_editing(query["key"])
-    config = {**opened, "departments": services.department_choices(), "forms": services.form_keys(),
+    config = {**opened, "texts": _modeler_texts(), "departments": services.department_choices(), "forms": services.form_keys(),
               "orgLevels": [{"code": c, "name": _(n)} for c, n in ORG_LEVELS],
               "urls": {"validate": url_for("admin.api_validate"), "draft": url_for("admin.api_draft"),
                        "deploy": url_for("admin.api_deploy"), "list": url_for("admin.processes")}}

@@ -59,21 +59,21 @@ def diff_definitions(old_definition_id, new_definition_id) -> dict:
     """
     old, new = _load_pair(old_definition_id, new_definition_id)
     old_spec, new_spec = _spec(old), _spec(new)
-    result = {"added": [], "removed": [], "changed": []}
+    olds = {s.bpmn_id: s for s in old_spec.task_specs.values() if _is_element(s)}
+    news = {s.bpmn_id: s for s in new_spec.task_specs.values() if _is_element(s)}
+    # Added/removed by BPMN id, as the user drew them (SpecDiff may align a deleted element with a new one
+    # by position; that matters for migrating instances, not for showing what changed).
+    result = {"added": [_item(news[i], new.meta) for i in news if i not in olds],
+              "removed": [_item(olds[i], old.meta) for i in olds if i not in news], "changed": []}
     if old.dialect == new.dialect:
         diff = SpecDiff(serializer_for(new.dialect).registry, old_spec, new_spec)
-        result["added"] = [_item(s, new.meta) for s in diff.added if _is_element(s)]
-        result["removed"] = [_item(s, old.meta) for s in diff.removed if _is_element(s)]
-        result["changed"] = [{**_item(s, new.meta), "fields": sorted(fields)}
-                             for s, fields in diff.changed.items() if _is_element(s)]
+        result["changed"] = [{**_item(new_s, new.meta), "fields": sorted(diff.comparisons.get(old_s) or [])}
+                             for old_s, new_s in diff.alignment.items()
+                             if new_s is not None and _is_element(old_s) and old_s.bpmn_id == new_s.bpmn_id
+                             and diff.comparisons.get(old_s)]
     else:
-        # Specs of different dialects are different classes: compare which elements exist only.
-        olds = {s.bpmn_id: s for s in old_spec.task_specs.values() if _is_element(s)}
-        news = {s.bpmn_id: s for s in new_spec.task_specs.values() if _is_element(s)}
-        result["added"] = [_item(news[i], new.meta) for i in news if i not in olds]
-        result["removed"] = [_item(olds[i], old.meta) for i in olds if i not in news]
-    # SpecDiff may align a renamed element with a new one; report what the user drew.
-    result["changed"] = [c for c in result["changed"] if c["fields"]]
+        # Specs of different dialects are different classes: only which elements exist compares.
+        result["changed"] = [{**_item(news[i], new.meta), "fields": ["dialect"]} for i in news if i in olds]
     old_flows, new_flows = _flows(old), _flows(new)
     result["flows_added"] = [_flow_item(f) for k, f in new_flows.items() if k not in old_flows]
     result["flows_removed"] = [_flow_item(f) for k, f in old_flows.items() if k not in new_flows]

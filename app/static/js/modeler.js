@@ -1,0 +1,204 @@
+/* QSFlow browser modeler: bpmn-js Modeler + our side panel; validate (problems shown on the diagram),
+   save as draft, deploy, download. The server (app/admin/views.py) does every check again. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("modeler-config").textContent);
+  var T = config.texts;
+  var statusBox = document.getElementById("modeler-status");
+  var problemBox = document.getElementById("problems");
+  var problemList = document.getElementById("problem-list");
+  var dirtyFlag = document.getElementById("dirty-flag");
+  var keyLabel = document.getElementById("process-key");
+  var dirty = false;
+  var busy = false;
+
+  var modeler = new window.BpmnJS({
+    container: "#canvas",
+    moddleExtensions: { spiffworkflow: window.QSFlowSpiffModdle }
+  });
+  var overlays = modeler.get("overlays");
+  var registry = modeler.get("elementRegistry");
+  var canvas = modeler.get("canvas");
+  var selection = modeler.get("selection");
+
+  var forms = document.createElement("datalist");
+  forms.id = "qsflow-forms";
+  config.forms.forEach(function (key) {
+    var opt = document.createElement("option");
+    opt.value = key;
+    forms.appendChild(opt);
+  });
+  document.body.appendChild(forms);
+
+  var panel = new window.QSFlowPanel(modeler, config, document.getElementById("panel"), function (key) {
+    keyLabel.textContent = key;
+  });
+
+  function setStatus(kind, text) {
+    statusBox.className = "flash flash-" + kind;
+    statusBox.textContent = text;
+    statusBox.hidden = !text;
+  }
+
+  function setDirty(value) {
+    dirty = value;
+    dirtyFlag.hidden = !value;
+  }
+
+  modeler.get("eventBus").on("commandStack.changed", function () { setDirty(true); });
+  window.addEventListener("beforeunload", function (e) {
+    if (dirty) { e.preventDefault(); e.returnValue = ""; }
+  });
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": config.csrfToken },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return { message: T.serverError }; }).then(function (data) {
+        data.httpStatus = response.status;
+        return data;
+      });
+    });
+  }
+
+  function currentXml() {
+    return modeler.saveXML({ format: true }).then(function (result) { return result.xml; });
+  }
+
+  function clearProblems() {
+    overlays.remove({ type: "qsflow-problem" });
+    registry.getAll().forEach(function (e) {
+      canvas.removeMarker(e, "qs-has-error");
+      canvas.removeMarker(e, "qs-has-warning");
+    });
+    problemList.innerHTML = "";
+    problemBox.hidden = true;
+  }
+
+  function focusElement(id) {
+    var element = registry.get(id);
+    if (!element) { return; }
+    selection.select(element);
+    if (canvas.scrollToElement) { canvas.scrollToElement(element); }
+  }
+
+  function showProblems(problems) {
+    clearProblems();
+    var errors = problems.filter(function (p) { return p.severity === "error"; }).length;
+    var warnings = problems.length - errors;
+    problemBox.hidden = false;
+    document.getElementById("problem-summary").textContent =
+      problems.length ? T.summary.replace("%e", errors).replace("%w", warnings) : T.noProblems;
+    var perElement = {};
+    problems.forEach(function (p) {
+      var item = document.createElement("li");
+      item.className = "problem problem-" + p.severity;
+      item.dataset.element = p.element || "";
+      var where = p.element ? "[" + p.element + "] " : (p.line ? T.line.replace("%l", p.line) + " " : "");
+      item.textContent = (p.severity === "error" ? T.error : T.warning) + " " + where + p.message;
+      if (p.element && registry.get(p.element)) {
+        item.classList.add("clickable");
+        item.addEventListener("click", function () { focusElement(p.element); });
+        (perElement[p.element] = perElement[p.element] || []).push(p);
+      }
+      problemList.appendChild(item);
+    });
+    Object.keys(perElement).forEach(function (id) {
+      var list = perElement[id];
+      var severe = list.some(function (p) { return p.severity === "error"; });
+      var badge = document.createElement("div");
+      badge.className = "qs-problem-badge " + (severe ? "error" : "warning");
+      badge.dataset.element = id;
+      badge.title = list.map(function (p) { return p.message; }).join("\n");
+      badge.textContent = String(list.length);
+      badge.addEventListener("click", function () { focusElement(id); });
+      var element = registry.get(id);
+      var position = element.waypoints ? { top: -10, left: -10 } : { top: -10, right: 10 };
+      overlays.add(id, "qsflow-problem", { position: position, html: badge });
+      canvas.addMarker(id, severe ? "qs-has-error" : "qs-has-warning");
+    });
+  }
+
+  function guard(action) {
+    return function () {
+      if (busy) { return; }
+      busy = true;
+      setStatus("info", T.working);
+      action().catch(function (err) {
+        setStatus("error", T.failed + (err && err.message ? err.message : ""));
+      }).then(function () { busy = false; });
+    };
+  }
+
+  var validate = guard(function () {
+    return currentXml().then(function (xml) { return post(config.urls.validate, { xml: xml }); }).then(function (data) {
+      if (!data.problems) { setStatus("error", data.message || T.serverError); return; }
+      showProblems(data.problems);
+      setStatus(data.ok ? "success" : "error", data.ok ? T.valid : T.invalid);
+    });
+  });
+
+  var save = guard(function () {
+    return currentXml().then(function (xml) {
+      return post(config.urls.draft, { xml: xml, base_definition_id: config.base_definition_id });
+    }).then(function (data) {
+      if (data.httpStatus !== 200) {
+        if (data.problems) { showProblems(data.problems); }
+        setStatus("error", data.message || T.serverError);
+        return;
+      }
+      setDirty(false);
+      keyLabel.textContent = data.key;
+      setStatus("success", data.message);
+    });
+  });
+
+  var deploy = guard(function () {
+    if (!window.confirm(T.confirmDeploy)) { return Promise.resolve(); }
+    return currentXml().then(function (xml) { return post(config.urls.deploy, { xml: xml }); }).then(function (data) {
+      if (data.httpStatus !== 200) {
+        if (data.problems) { showProblems(data.problems); }
+        setStatus("error", data.message || T.serverError);
+        return;
+      }
+      setDirty(false);
+      config.base_definition_id = data.definition_id;
+      showProblems(data.warnings || []);
+      setStatus("success", data.message);
+    });
+  });
+
+  var download = guard(function () {
+    return currentXml().then(function (xml) {
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([xml], { type: "application/xml" }));
+      link.download = (keyLabel.textContent || "process") + ".bpmn";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setStatus("", "");
+    });
+  });
+
+  document.getElementById("btn-validate").addEventListener("click", validate);
+  document.getElementById("btn-save").addEventListener("click", save);
+  document.getElementById("btn-deploy").addEventListener("click", deploy);
+  document.getElementById("btn-download").addEventListener("click", download);
+
+  modeler.importXML(config.xml).then(function (result) {
+    // Fit big diagrams, but never blow up a new one-element diagram.
+    if (canvas.zoom("fit-viewport", "auto") > 1) { canvas.zoom(1, "auto"); }
+    panel.show(null);
+    setDirty(false);
+    if (result.warnings && result.warnings.length) { setStatus("warning", T.importWarnings + result.warnings.length); }
+    document.body.dataset.modelerReady = "1";
+  }).catch(function (err) {
+    setStatus("error", T.importFailed + (err && err.message ? err.message : ""));
+  });
+
+  window.qsflowModeler = modeler;  // for the browser tests and the console
+})();
