@@ -38,6 +38,18 @@ def can_start_work(what):
     return current_user.is_authenticated and can_start(current_user, what)
 
 
+@bp.app_template_global("case_attachments")
+def case_attachments(case_id):
+    """The case's documents, for the partial when the including page passes none."""
+    return docs.list_attachments(case_id)
+
+
+@bp.app_template_global("case_notes")
+def case_notes(case_id):
+    """The case's comments, for the partial when the including page passes none."""
+    return docs.list_notes(case_id)
+
+
 @bp.app_template_filter("filesize")
 def filesize(n):
     """Bytes as a short human size."""

@@ -144,3 +144,18 @@ def test_posts_need_csrf_token(csrf_enabled, db_session, kinds_deployed, make_us
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     token = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     assert client.post(f"/cases/{case.id}/notes", data={"body": "有令牌", "csrf_token": token}).status_code == 302
+
+
+def test_partials_on_the_inbox_task_page(db_session, kinds_deployed, make_user, make_case, login_as):
+    case = make_case("penalty_case", "350121")
+    task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id))
+    client = login_as(make_user("350121"))
+    _upload(client, case, PDF, "任务页附件.pdf", human_task_id=str(task.id), next=f"/inbox/tasks/{task.id}")
+    client.post(f"/cases/{case.id}/notes", data={"body": "任务页意见", "human_task_id": str(task.id)})
+    response = client.get(f"/inbox/tasks/{task.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "任务页附件.pdf" in html and "任务页意见" in html
+    assert f'action="/cases/{case.id}/attachments"' in html
+    assert f'name="human_task_id" value="{task.id}"' in html
+    assert f'name="next" value="/inbox/tasks/{task.id}"' in html
