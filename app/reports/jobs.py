@@ -2,7 +2,6 @@
 import logging
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import ORG_LEVELS, OrgUnit
 from app.db import db, unit_of_work, utcnow
@@ -23,17 +22,14 @@ def generate_weekly_reports(now=None) -> int:
         return 0
     period = weekly_period(today)
     created = 0
-    try:
-        with unit_of_work():
-            have = set(db.scalars(select(Report.org_unit_id).where(
-                Report.kind == "weekly", Report.period_start == period.start, Report.period_end == period.end)))
-            units = db.scalars(select(OrgUnit).where(OrgUnit.level.in_(ORG_LEVELS)).order_by(OrgUnit.path))
-            for unit in units:
-                if unit.id not in have:
-                    ensure_report("weekly", unit, period)
-                    created += 1
-    except IntegrityError:
-        # Another scheduler process created the same drafts first: theirs stand, ours rolled back.
-        log.info("weekly reports for %s already created by another worker", period.end)
-        return 0
+    with unit_of_work():
+        have = set(db.scalars(select(Report.org_unit_id).where(
+            Report.kind == "weekly", Report.period_start == period.start, Report.period_end == period.end)))
+        units = db.scalars(select(OrgUnit).where(OrgUnit.level.in_(ORG_LEVELS)).order_by(OrgUnit.path))
+        for unit in units:
+            if unit.id not in have:
+                # ensure_report yields to a draft another scheduler process created meanwhile.
+                created += ensure_report("weekly", unit, period)[1]
+    if created:
+        log.info("weekly report drafts for %s: %d created", period.end, created)
     return created
