@@ -138,3 +138,16 @@ def test_moved_deadline_is_reminded_again(app, db_session, late_task):
     db_session.flush()
     _run_tick(app, _at(27))
     assert [k for k, _ in _received(db_session, p["clerk_a"])] == ["overdue", "reminder"]
+
+
+def test_a_failing_job_does_not_stop_the_others(app, db_session, late_task, monkeypatch, caplog):
+    from app.scheduler import runner
+
+    def broken(now=None):
+        raise RuntimeError("report generator exploded")
+
+    monkeypatch.setattr(runner, "TICK_JOBS", [broken, *runner.TICK_JOBS])
+    task, p = late_task
+    _run_tick(app, _at(26))
+    assert "scheduler job broken failed" in caplog.text
+    assert _received(db_session, p["clerk_a"]) == [("overdue", "任务已超期：现场检查")]

@@ -172,3 +172,11 @@ def test_county_head_cannot_list(client, db_session, world):
     response = client.post(f"/supervision/cases/{world['minhou'].id}/list", data={"reason": "重大隐患"})
     assert response.status_code == 403
     assert db_session.scalar(select(Case).where(Case.kind == "listed_supervision")) is None
+
+
+def test_board_in_english(client, world):
+    with freeze_time(LOOKED):
+        login(client, world["fz_head"])
+        client.post("/locale", data={"locale": "en"})
+        _, html = page(client, "/supervision/overdue")
+    assert "Overdue board" in html and "2 working days late" in html and "Remind" in html
