@@ -114,9 +114,7 @@ def instance_detail(user, instance_id) -> dict:
     row = _row(inst, definition, db.get(Case, inst.case_id) if inst.case_id else None)
     open_tasks = list(db.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id,
                                                          HumanTask.status == "ready").order_by(HumanTask.id)))
-    versions = list(db.scalars(select(ProcessDefinition).where(ProcessDefinition.key == definition.key,
-                                                               ProcessDefinition.id != definition.id)
-                               .order_by(ProcessDefinition.version.desc())))
+    versions = [v for v in versions_of(definition.key) if v.id != definition.id]
     events = [{"event": e, "label": EVENT_LABELS.get(e.event_type, e.event_type)}
               for e in list_instance_events(inst.id)]
     row.update(open_tasks=open_tasks, versions=versions, events=events,
@@ -128,12 +126,6 @@ def versions_of(key) -> list[ProcessDefinition]:
     """Every deployed version of a process, newest first."""
     stmt = select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc())
     return list(db.scalars(stmt))
-
-
-def find_version(key, definition_id) -> ProcessDefinition | None:
-    """A definition of process `key` by id (None when it belongs to another process)."""
-    definition = db.get(ProcessDefinition, definition_id)
-    return definition if definition is not None and definition.key == key else None
 
 
 @dataclass
