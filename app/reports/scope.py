@@ -96,11 +96,11 @@ def rows_of(value) -> list[dict]:
     return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
 
 
-def scoped_cases(unit: OrgUnit, kinds=None, opened_before=None) -> list[Case]:
-    """Cases of the unit and the units below it (optionally of some kinds, opened before a moment)."""
+def scoped_cases(unit: OrgUnit, opened_from=None, opened_before=None) -> list[Case]:
+    """Cases of the unit and the units below it, optionally opened in [opened_from, opened_before)."""
     stmt = select(Case).where(Case.org_unit_id.in_(unit_ids_in_scope(unit)))
-    if kinds:
-        stmt = stmt.where(Case.kind.in_(list(kinds)))
+    if opened_from is not None:
+        stmt = stmt.where(Case.opened_at >= opened_from)
     if opened_before is not None:
         stmt = stmt.where(Case.opened_at < opened_before)
     return list(db.scalars(stmt.order_by(Case.opened_at, Case.id)))
