@@ -26,6 +26,21 @@ class Permissions:
 
 
 @dataclass
+class TaskView:
+    """Everything the task page shows besides the form itself."""
+
+    case: object
+    case_facts: dict
+    draft: TaskDraft | None
+    saved_by: str
+    perms: Permissions
+    department: str
+    unit_name: str
+    colleagues: list
+    attachment_choices: list
+
+
+@dataclass
 class NextTask:
     """A task the completion created, as the flash message names it."""
 
@@ -86,6 +101,24 @@ def _require_worker(user, task):
         raise Conflict("任务已办结或已取消")
     if not can_work_on(user, task.department_code, task.org_unit_id, task.assignee_id):
         raise Forbidden("您无权办理该任务，请先签收")
+
+
+def task_view(task, user) -> TaskView:
+    """The case, draft, permissions, bureau/department names and hand-over choices of a task."""
+    from app.auth.services import get_org_unit
+    from app.cases.attachments import list_attachments
+    from app.cases.models import Case
+    from app.engine.tasks import assignable_users
+
+    case = db.get(Case, task.case_id) if task.case_id else None
+    draft = get_draft(task.id)
+    unit = get_org_unit(task.org_unit_id) if task.org_unit_id else None
+    colleagues = [u for u in assignable_users(task.id) if u.id != task.assignee_id] if task.status == "ready" else []
+    choices = [(a.id, a.filename) for a in list_attachments(case.id)] if case else []
+    return TaskView(case=case, case_facts=(case.facts or {}) if case else {}, draft=draft,
+                    saved_by=user_name(draft.saved_by_id) if draft else "", perms=permissions(user, task),
+                    department=department_name(task.department_code), unit_name=unit.name if unit else "",
+                    colleagues=colleagues, attachment_choices=choices)
 
 
 def get_draft(task_id) -> TaskDraft | None:

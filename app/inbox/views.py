@@ -59,48 +59,14 @@ def done():
 
 
 def _task_page(task, form_def=None, values=None, errors=None, form_problem="", status=200):
-    case = task.case_id and _case(task.case_id)
-    draft = services.get_draft(task.id)
+    view = services.task_view(task, current_user)
     if values is None:
-        values = draft.data if draft is not None else {}
+        values = view.draft.data if view.draft is not None else {}
     return render_template(
-        "inbox/task.html", task=task, case=case, form_def=form_def, values=values, errors=errors or {},
-        form_problem=form_problem, draft=draft, facts=key_facts(case.facts if case else {}),
-        perms=services.permissions(current_user, task), department=services.department_name(task.department_code),
-        colleagues=_colleagues(task), attachments=_attachment_choices(task),
-        case_facts=(case.facts if case else {}) or {}, deadline=deadline_info(task.due_at, utcnow()),
-        saved_by=services.user_name(draft.saved_by_id) if draft else "", task_unit=_unit_name(task.org_unit_id),
+        "inbox/task.html", task=task, view=view, case=view.case, perms=view.perms, draft=view.draft,
+        form_def=form_def, values=values, errors=errors or {}, form_problem=form_problem,
+        facts=key_facts(view.case_facts), deadline=deadline_info(task.due_at, utcnow()),
     ), status
-
-
-def _unit_name(unit_id):
-    from app.auth.services import get_org_unit
-
-    unit = get_org_unit(unit_id) if unit_id else None
-    return unit.name if unit else ""
-
-
-def _case(case_id):
-    from app.cases.models import Case
-
-    return db.get(Case, case_id)
-
-
-def _colleagues(task):
-    from app.engine.tasks import assignable_users
-
-    if task.status != "ready":
-        return []
-    return [u for u in assignable_users(task.id) if u.id != task.assignee_id]
-
-
-def _attachment_choices(task):
-    # The cases domain owns attachments; until its module lands an attachments field offers none.
-    try:
-        from app.cases.attachments import list_attachments
-    except ImportError:
-        return []
-    return [(a.id, a.filename) for a in list_attachments(task.case_id)] if task.case_id else []
 
 
 def _form(task):
