@@ -186,8 +186,13 @@ def timeline(case_id) -> list[dict]:
     out = []
     for ev in list_case_events(case_id):
         actor = db.get(User, ev.actor_id) if ev.actor_id else None
+        summary = ev.summary
+        target_id = (ev.data or {}).get("to_user_id")
+        if target_id and ev.event_type in ("task_assigned", "task_delegated"):
+            target = db.get(User, target_id)
+            summary = f"{summary} → {target.display_name}" if target else summary
         out.append({"at": ev.created_at, "type": ev.event_type, "label": EVENT_LABELS.get(ev.event_type, ev.event_type),
-                    "actor": actor.display_name if actor else "", "summary": ev.summary,
+                    "actor": actor.display_name if actor else "", "summary": summary,
                     "is_problem": ev.event_type in ("instance_error", "due_rule_failed")})
     return out
 

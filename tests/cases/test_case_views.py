@@ -182,3 +182,14 @@ def test_english_interface(db_session, kinds_deployed, make_user, make_case, log
     assert "Keyword" in html and "Administrative penalty case" in html and "导出 Excel" not in html
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Process diagram" in html and "Case opened" in html
+
+
+def test_timeline_names_whom_a_task_was_assigned_to(db_session, kinds_deployed, make_user, make_case, login_as):
+    from app.engine.tasks import assign_task
+
+    case = make_case("penalty_case", "350121")
+    head = make_user("350121", roles=("staff", "supervisor"))
+    clerk = make_user("350121")
+    assign_task(_ready(db_session, case).id, head, clerk.id, reason="熟悉该企业")
+    html = login_as(head).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "指派任务" in html and f"登记审核 → {clerk.display_name}" in html
