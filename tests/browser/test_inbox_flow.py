@@ -116,7 +116,8 @@ def test_claim_fix_errors_complete_and_hand_to_city_enforcement(page, login, bro
     assert [h["description"] for h in facts["hazards"]] == ["接地标识缺失", "绝缘层厚度不足"]
     assert facts["enterprise_uscc"] == "91350100M000100Y43"
 
-    # The next task waits in Fuzhou's enforcement inbox, not in Xiamen's.
+    # The next task waits in Fuzhou's enforcement inbox; Xiamen neither lists nor opens it.
+    task_url = None
     for username, expected in (("fz_enf", 1), ("xm_enf", 0)):
         context = browser.new_context(base_url=live_server.url)
         other = context.new_page()
@@ -126,6 +127,10 @@ def test_claim_fix_errors_complete_and_hand_to_city_enforcement(page, login, bro
         assert rows.count() == expected, username
         if expected:
             assert "立案审查" in rows.inner_text()
+            task_url = rows.get_by_role("link", name="立案审查").get_attribute("href")
+        else:
+            response = other.goto(task_url)
+            assert response.status == 403 and "辖区" in other.inner_text("main")
         context.close()
 
 
