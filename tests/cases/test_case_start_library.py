@@ -1,0 +1,52 @@
+"""Start pages over the process library: each start form's facts carry its real process to its first task."""
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.cases.models import Case
+from app.engine.deploy import deploy_directory
+from app.engine.models import HumanTask, ProcessInstance
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+FORMS = {
+    "failed_sample": ("failed_sample_disposal", {
+        "enterprise_uscc": "91350100M000100Y43", "enterprise_name": "福州某某电器有限公司", "sample_no": "YP-9",
+        "test_report_no": "BG-9", "test_lab": "福建省产品质量检验研究院", "test_date": "2026-11-02",
+        "product_category": "gas_appliance", "product_name": "家用燃气灶", "goods_value": "5000",
+        "failed_items-0-item": "熄火保护", "failed_items-0-limit": "≤60s", "failed_items-0-measured": "95s",
+        "failed_items-0-is_safety": "1"}),
+    "campaign": ("hazard_investigation", {
+        "campaign_name": "燃气具专项排查", "product_category": "gas_appliance", "product_name": "燃气灶",
+        "self_inspection_due": "2026-12-20", "inspection_due": "2027-01-25",
+        "enterprise_lines": "91110108551385082Q,福州燃气具有限公司"}),
+    "risk_signal": ("risk_monitoring", {
+        "title": "燃气灶熄火保护失效投诉", "signal_source": "complaint", "signal_description": "12315 多起投诉熄火保护失效",
+        "product_category": "gas_appliance", "product_name": "燃气灶"}),
+    "sampling": ("supervision_sampling", {
+        "plan_name": "燃气具监督抽查", "product_category": "gas_appliance", "product_name": "燃气灶",
+        "sample_count": "20", "sampling_due": "2027-03-31"}),
+}
+
+
+@pytest.fixture()
+def library(db_session):
+    return deploy_directory(ROOT / "processes")
+
+
+@pytest.mark.parametrize("what", sorted(FORMS))
+def test_start_form_reaches_the_first_task(what, db_session, library, make_user, login_as):
+    kind, form = FORMS[what]
+    client = login_as(make_user("350121"))
+    response = client.post(f"/cases/start/{what}", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    case = db_session.scalar(select(Case).where(Case.kind == kind))
+    inst = db_session.scalar(select(ProcessInstance).where(ProcessInstance.case_id == case.id))
+    assert inst.status in ("running", "waiting"), (inst.error_type, inst.error_message)
+    ready = list(db_session.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
+                                                            HumanTask.status == "ready")))
+    assert ready, "the process should wait at a user task"
+    data = client.get(f"/cases/{case.id}/diagram.json").get_json()
+    assert data["ready"] and "BPMNDiagram" in data["xml"]
+    assert client.get(f"/cases/{case.id}").status_code == 200
