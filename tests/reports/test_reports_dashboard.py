@@ -90,6 +90,10 @@ def test_every_drillable_figure_equals_its_case_list(client, scene, make_user):
     page = client.get("/reports/dashboard?from=2026-01-01&to=2026-11-19")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
+    # Below target is flagged: disposal 2/3, on time 1/2, key share 25% < 30%; hazards have no target.
+    for card in ("kpi-disposal", "kpi-on-time", "kpi-key-share"):
+        assert f'class="card rp-kpi rp-bad" id="{card}"' in html
+    assert 'class="card rp-kpi " id="kpi-hazards"' in html
     numbers = {c.number: key for key, c in scene.items() if key != "clerk"}
     links = re.findall(r'<a href="([^"]*)" class="drill">(\d+)</a>', html)
     assert len(links) >= 8
