@@ -82,8 +82,9 @@ def _board_query(user, horizon, filters):
             .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
             .outerjoin(Department, Department.code == HumanTask.department_code)
             .outerjoin(User, User.id == HumanTask.assignee_id)
+            # A stopped clock (testing, hearing) is not lateness: such tasks wait for it to resume.
             .where(HumanTask.status == "ready", HumanTask.due_at.is_not(None), HumanTask.due_at <= horizon,
-                   HumanTask.org_unit_id.in_(scope))
+                   HumanTask.clock_paused_at.is_(None), HumanTask.org_unit_id.in_(scope))
             .order_by(HumanTask.due_at, HumanTask.id))
     if filters.get("department"):
         stmt = stmt.where(HumanTask.department_code == filters["department"])
@@ -181,13 +182,16 @@ def listing_target(case_id, user) -> Case:
     return case
 
 
+def listing_level_for(user) -> str:
+    """Who decides a head's listing: their own bureau (province/city); a county proposes to its city."""
+    return user.org_unit.level if user.org_unit.level in LISTING_LEVELS else "city"
+
+
 def open_listed_supervision(case_id, actor, reason, due_date=None) -> int:
-    """The upper bureau puts a case under listed supervision: a follow-up case of kind
-    listed_supervision, audited on the parent case. Returns the new case's id."""
+    """Start listed supervision of a case (the listing process begins with the proposal): a follow-up
+    case of kind listed_supervision, audited on the parent case. Returns the new case's id."""
     case = listing_target(case_id, actor)
-    level = actor.org_unit.level
-    if level not in LISTING_LEVELS:
-        raise Forbidden("挂牌督办由省、市局决定，县级局可提请上级挂牌")
+    level = listing_level_for(actor)
     if case.status != "open":
         raise InvalidInput("案件已办结或已撤销，不能挂牌督办")
     if case.kind == "listed_supervision":

@@ -104,7 +104,8 @@ def list_case(case_id):
             error, status = exc.message, 400
     case = services.listing_target(case_id, current_user)
     return render_template("supervision/list_case.html", case=case, error=error, form=form,
-                           level=services.LISTING_LEVELS.get(current_user.org_unit.level)), status
+                           level=services.LISTING_LEVELS[services.listing_level_for(current_user)],
+                           proposes=current_user.org_unit.level not in services.LISTING_LEVELS), status
 
 
 @bp.get("/listed")

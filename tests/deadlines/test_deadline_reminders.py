@@ -151,3 +151,11 @@ def test_a_failing_job_does_not_stop_the_others(app, db_session, late_task, monk
     _run_tick(app, _at(26))
     assert "scheduler job broken failed" in caplog.text
     assert _received(db_session, p["clerk_a"]) == [("overdue", "任务已超期：现场检查")]
+
+
+def test_stopped_clock_is_not_reminded(app, db_session, late_task):
+    task, p = late_task
+    task.clock_paused_at = _at(25).astimezone(timezone.utc)  # testing time does not count
+    db_session.flush()
+    _run_tick(app, _at(2))
+    assert _received(db_session, p["clerk_a"]) == [] and _received(db_session, p["city_head"]) == []

@@ -167,11 +167,18 @@ def test_city_head_lists_a_case_and_sees_it_on_the_listed_board(client, db_sessi
     assert listed.number not in page(client, "/supervision/listed")[1]
 
 
-def test_county_head_cannot_list(client, db_session, world):
+def test_county_head_proposes_listing_to_the_city(client, db_session, world):
     login(client, world["mh_head"])
+    form = client.get(f"/supervision/cases/{world['minhou'].id}/list").get_data(as_text=True)
+    assert "市局挂牌" in form and "提请挂牌" in form
     response = client.post(f"/supervision/cases/{world['minhou'].id}/list", data={"reason": "重大隐患"})
-    assert response.status_code == 403
-    assert db_session.scalar(select(Case).where(Case.kind == "listed_supervision")) is None
+    assert response.status_code == 302
+    listed = db_session.scalar(select(Case).where(Case.kind == "listed_supervision"))
+    assert listed.facts["listing_level"] == "city" and listed.facts["listed_by_user_id"] == world["mh_head"].id
+    # The same case cannot be listed from outside the bureau's jurisdiction.
+    client.post("/logout")
+    login(client, world["xm_head"])
+    assert client.post(f"/supervision/cases/{world['minhou'].id}/list", data={"reason": "x" * 5}).status_code == 404
 
 
 def test_board_in_english(client, world):
@@ -180,3 +187,13 @@ def test_board_in_english(client, world):
         client.post("/locale", data={"locale": "en"})
         _, html = page(client, "/supervision/overdue")
     assert "Overdue board" in html and "2 working days late" in html and "Remind" in html
+
+
+def test_stopped_clock_is_not_on_the_board(client, db_session, world):
+    task = world["task"][world["minhou"].id]
+    task.clock_paused_at = OPENED.astimezone(timezone.utc)
+    db_session.flush()
+    login(client, world["fz_head"])
+    with freeze_time(LOOKED):
+        _, html = page(client, "/supervision/overdue")
+    assert world["minhou"].number not in html and world["soon"].number in html
