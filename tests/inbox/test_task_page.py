@@ -184,3 +184,40 @@ def test_unknown_task_is_404(make_user, login_as, client):
     login_as(make_user())
     assert client.get("/inbox/tasks/999999").status_code == 404
     assert client.post("/inbox/tasks/999999/claim").status_code == 404
+
+
+
+def test_engine_error_after_completion_keeps_the_work_and_says_so(deploy_xml, inbox_forms, make_case, make_user,
+                                                                  login_as, client, db_session):
+    from app.cases.models import Case
+    from app.engine.models import ProcessInstance
+
+    xml = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="D" targetNamespace="http://qsflow.test">
+  <bpmn:process id="recall" isExecutable="true">
+    <bpmn:startEvent id="s"/>
+    <bpmn:sequenceFlow id="a" sourceRef="s" targetRef="t"/>
+    <bpmn:userTask id="t" name="核查"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="department" value="quality_supervision"/>
+      <spiffworkflow:property name="formKey" value="inbox_act"/>
+      <spiffworkflow:property name="orgLevel" value="county"/>
+    </spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:sequenceFlow id="b" sourceRef="t" targetRef="g"/>
+    <bpmn:exclusiveGateway id="g" default="d"/>
+    <bpmn:sequenceFlow id="c" sourceRef="g" targetRef="e"><bpmn:conditionExpression>no_such_value &gt; 1</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="d" sourceRef="g" targetRef="e"/>
+    <bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+    deploy_xml(xml)
+    case = make_case("recall", "350121")
+    task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id))
+    login_as(make_user("350121", ["quality_supervision"]))
+    response = client.post(f"/inbox/tasks/{task.id}/complete", data={"decision_no": "闽侯市监处〔2026〕1号"})
+    assert response.status_code == 302
+    flash = client.get("/inbox/").get_data(as_text=True)
+    assert "「核查」已办结，但流程后续步骤执行出错" in flash
+    instance = db_session.scalar(select(ProcessInstance).where(ProcessInstance.case_id == case.id))
+    assert instance.status == "error"
+    assert db_session.get(Case, case.id).facts["decision_no"] == "闽侯市监处〔2026〕1号"
