@@ -158,9 +158,11 @@ def check_process(process_el, filename, meta, dialect, *, check_expression, form
             else:
                 for msg in check_expression(rule, mode="eval"):
                     add(f"期限规则：{msg}", tid, line)
-        due = task.get("dueDate", "")
-        if due and JUEL.search(due):
-            add(f"不支持 JUEL 表达式（camunda:dueDate={due}）", tid, line)
+        # Camunda attributes holding JUEL would otherwise be taken literally (a user named "#{initiator}").
+        for attr in ("dueDate", "assignee", "candidateGroups"):
+            value = task.get(attr, "")
+            if value and JUEL.search(value):
+                add(f"不支持 JUEL 表达式（camunda:{attr}={value}）", tid, line)
         form_key = task.get("formKey", "")
         if not form_key and not task.get("formFields"):
             add("用户任务未指定表单（formKey）", tid, line)

@@ -143,3 +143,12 @@ def test_oversized_camunda_file_refused(db_session, app):
     [problem] = refused.value.problems
     assert problem.file == "big.bpmn" and "文件过大" in problem.message
     assert db_session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == "complaint_check")) is None
+
+
+def test_juel_assignee_is_reported_not_taken_as_a_user_name(db_session):
+    text = fixture_bytes("complaint_check.bpmn").decode("utf-8").replace(
+        'camunda:assignee="camunda_zhang"', 'camunda:assignee="#{initiator}"')
+    with pytest.raises(DeployError) as refused:
+        deploy_files({"juel_assignee.bpmn": text.encode("utf-8")})
+    [problem] = [p for p in refused.value.problems if p.element == "Task_handle"]
+    assert "JUEL" in problem.message and "camunda:assignee" in problem.message
