@@ -50,3 +50,30 @@ def test_start_form_reaches_the_first_task(what, db_session, library, make_user,
     data = client.get(f"/cases/{case.id}/diagram.json").get_json()
     assert data["ready"] and "BPMNDiagram" in data["xml"]
     assert client.get(f"/cases/{case.id}").status_code == 200
+
+
+def test_completed_step_shows_on_case_page_and_diagram(db_session, library, make_user, login_as):
+    """After the first task of a real disposal case, its form's labels and the done step appear."""
+    from app.engine.service import complete_task
+    from app.formdefs.registry import get_registry
+    from app.formdefs.schema import validate_submission
+    from app.seed.autofill import sample_form_data
+
+    kind, form = FORMS["failed_sample"]
+    clerk = make_user("350121")
+    client = login_as(clerk)
+    client.post("/cases/start/failed_sample", data=form)
+    case = db_session.scalar(select(Case).where(Case.kind == kind))
+    task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready"))
+    form_def = get_registry().get(task.form_key)
+    clean, errors = validate_submission(form_def, sample_form_data(form_def))
+    assert not errors
+    worker = make_user(db_session.get(type(case.org_unit), task.org_unit_id).code,
+                       departments=(task.department_code,))
+    complete_task(task.id, worker, clean)
+    data = client.get(f"/cases/{case.id}/diagram.json").get_json()
+    assert task.spec_name in data["completed"] and task.spec_name not in data["ready"]
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    shown = [f for f in form_def.fields if f.type not in ("table", "attachments") and f.name in clean]
+    assert shown and all(f.label in html for f in shown)
+    assert "办理完成" in html and task.title in html
