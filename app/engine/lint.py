@@ -106,8 +106,21 @@ def _is_root(el, eid, incoming) -> bool:
     return tag == "intermediateCatchEvent" and el.find(f"{BPMN}linkEventDefinition") is not None and eid not in incoming
 
 
+MISSING_CALLED = re.compile(r"The process '([^']+)' was not found")
+
+
 def _locate_by_line(root, problems):
     """Schema errors carry only a line: attach the element with an id found on that line."""
+    callers = {}
+    for call in root.iter(f"{BPMN}callActivity"):
+        callers.setdefault(call.get("calledElement"), call)
+    for p in problems:
+        missing = MISSING_CALLED.search(p.message)
+        if missing and not p.element and missing.group(1) in callers:
+            # The parser names the missing process, not the call activity that needs it.
+            call = callers[missing.group(1)]
+            p.element, p.line = call.get("id"), call.sourceline
+            p.message = f"调用的流程 {missing.group(1)} 不存在或尚未部署（调用活动“{call.get('name') or call.get('id')}”）"
     by_line = {}
     for el in root.iter():
         if isinstance(el.tag, str) and el.get("id") and el.sourceline:

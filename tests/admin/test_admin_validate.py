@@ -96,3 +96,13 @@ def test_bad_payload_is_a_json_400(admin_client):
     assert response.status_code == 400 and response.get_json()["message"] == "缺少流程 XML"
     response = admin_client.post("/admin/api/validate", data="not json", content_type="text/plain")
     assert response.status_code == 400 and "JSON" in response.get_json()["message"]
+
+
+def test_call_activity_to_unknown_process(admin_client, bpmn):
+    call = ('<bpmn:callActivity id="call_penalty" name="移送立案" calledElement="no_such_process"/>'
+            '<bpmn:sequenceFlow id="f_call" sourceRef="call_penalty" targetRef="end_no"/>')
+    xml = bpmn(extra=call).replace('<bpmn:sequenceFlow id="f_no" sourceRef="gw" targetRef="end_no"/>',
+                                   '<bpmn:sequenceFlow id="f_no" sourceRef="gw" targetRef="call_penalty"/>')
+    result = validate(admin_client, xml)
+    [problem] = by_element(result["problems"])["call_penalty"]
+    assert result["ok"] is False and "no_such_process" in problem["message"] and "尚未部署" in problem["message"]

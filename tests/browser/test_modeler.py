@@ -172,3 +172,39 @@ def test_modeler_edit_validate_deploy_new_version(page, login, live_server):
     expect(page.locator(".diff-added")).to_contain_text(task_id)
     expect(page.locator(".diff-removed")).to_contain_text("end")
     assert re.search(r"v1.*v2", page.inner_text("main"), re.S)
+
+
+@pytest.mark.browser
+def test_modeler_keeps_what_it_does_not_edit(page, login, live_server):
+    """Opening and saving a process keeps spiffworkflow properties and multi-instance variable refs."""
+    live_server.add_form(FORM)
+    form_prop = '<spiffworkflow:property name="formKey" value="modeler_check_form"/>'
+    xml = _v1_xml().replace(KEY, "modeler_loop").replace(
+        form_prop, form_prop + '<spiffworkflow:property name="dueRule" value="5WD"/>')
+    xml = xml.replace("</bpmn:userTask>", "<bpmn:multiInstanceLoopCharacteristics>"
+                      "<bpmn:loopDataInputRef>batches</bpmn:loopDataInputRef>"
+                      '<bpmn:inputDataItem id="batch" name="batch"/>'
+                      "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>")
+    live_server.deploy_xml(xml, "modeler_loop.bpmn")
+
+    login(page, "admin")
+    page.goto("/admin/modeler?key=modeler_loop")
+    page.wait_for_selector("body[data-modeler-ready='1']", state="attached")
+    _click_element(page, "review")
+    expect(page.locator("#prop-department")).to_have_value("quality_supervision")
+    expect(page.locator("#prop-dueRule")).to_have_value("5WD")
+    page.fill("#prop-name", "逐批初审")
+    page.press("#prop-name", "Tab")
+    page.click("#btn-validate")
+    expect(page.locator("#modeler-status")).to_contain_text("校验通过")
+    page.click("#btn-save")
+    expect(page.locator("#modeler-status")).to_contain_text("草稿已保存")
+
+    from app.admin.models import ProcessDraft
+    from app.db import db
+
+    with live_server.session():
+        draft = db.query(ProcessDraft).filter_by(process_key="modeler_loop").one().xml
+    assert "逐批初审" in draft
+    assert re.search(r"<bpmn:loopDataInputRef>batches</bpmn:loopDataInputRef>", draft)
+    assert '<spiffworkflow:property name="dueRule" value="5WD"' in draft

@@ -21,21 +21,13 @@ window.QSFlowSpiffModdle = {
         { name: "value", type: "String", isAttr: true }
       ]
     },
-    {
-      // payload variable of a message catch event (kept and round-tripped, not edited here)
-      name: "MessageVariable",
-      superClass: ["Element"],
-      properties: [{ name: "value", type: "String", isBody: true }]
-    },
-    {
-      name: "PreScript",
-      superClass: ["Element"],
-      properties: [{ name: "value", type: "String", isBody: true }]
-    },
-    {
-      name: "PostScript",
-      superClass: ["Element"],
-      properties: [{ name: "value", type: "String", isBody: true }]
-    }
+    // Text-bodied elements the SpiffWorkflow parser reads; declared so they round-trip, not edited here.
+    { name: "MessagePayload", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
+    { name: "MessageVariable", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
+    { name: "PreScript", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
+    { name: "PostScript", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
+    { name: "CalledDecisionId", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
+    { name: "InstructionsForEndUser", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] },
+    { name: "ProcessVariableCorrelation", superClass: ["Element"], properties: [{ name: "value", type: "String", isBody: true }] }
   ]
 };

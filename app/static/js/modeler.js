@@ -65,8 +65,48 @@
     });
   }
 
+  // SpiffWorkflow lets loopDataInputRef/loopDataOutputRef name a task-data variable; bpmn-js only accepts
+  // references to declared data elements and drops the rest on import. Keep them and put them back on save.
+  var BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+  var LOOP_REFS = ["loopDataInputRef", "loopDataOutputRef"];
+  var loopRefs = collectLoopRefs(config.xml);
+
+  function collectLoopRefs(xml) {
+    var found = {};
+    var doc = new DOMParser().parseFromString(xml, "application/xml");
+    Array.prototype.forEach.call(doc.getElementsByTagNameNS(BPMN_NS, "multiInstanceLoopCharacteristics"), function (loop) {
+      var owner = loop.parentNode && loop.parentNode.getAttribute && loop.parentNode.getAttribute("id");
+      LOOP_REFS.forEach(function (tag) {
+        var ref = loop.getElementsByTagNameNS(BPMN_NS, tag)[0];
+        if (owner && ref && ref.textContent.trim()) { (found[owner] = found[owner] || {})[tag] = ref.textContent.trim(); }
+      });
+    });
+    return found;
+  }
+
+  function restoreLoopRefs(xml) {
+    if (!Object.keys(loopRefs).length) { return xml; }
+    var doc = new DOMParser().parseFromString(xml, "application/xml");
+    var changed = false;
+    Array.prototype.forEach.call(doc.getElementsByTagNameNS(BPMN_NS, "multiInstanceLoopCharacteristics"), function (loop) {
+      var wanted = loopRefs[loop.parentNode.getAttribute("id")] || {};
+      var after = loop.getElementsByTagNameNS(BPMN_NS, "loopCardinality")[0] || null;
+      LOOP_REFS.forEach(function (tag) {
+        var existing = loop.getElementsByTagNameNS(BPMN_NS, tag)[0];
+        if (existing) { after = existing; return; }
+        if (!wanted[tag]) { return; }
+        var node = doc.createElementNS(BPMN_NS, (loop.prefix ? loop.prefix + ":" : "") + tag);
+        node.textContent = wanted[tag];
+        loop.insertBefore(node, after ? after.nextSibling : loop.firstChild);
+        after = node;
+        changed = true;
+      });
+    });
+    return changed ? new XMLSerializer().serializeToString(doc) : xml;
+  }
+
   function currentXml() {
-    return modeler.saveXML({ format: true }).then(function (result) { return result.xml; });
+    return modeler.saveXML({ format: true }).then(function (result) { return restoreLoopRefs(result.xml); });
   }
 
   function clearProblems() {
