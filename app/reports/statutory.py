@@ -204,6 +204,21 @@ def case_list(cases, period: Period) -> list[dict]:
             for c in cases if period.holds(local_date(c.opened_at))]
 
 
+# Figures that are plain counts of cases by opening date: the case list shows exactly those cases.
+DRILLABLE = {"cases_opened": {}, "listings": {"kind": "listed_supervision"}}
+
+
+def figure_filters(report) -> dict:
+    """{figure key: {column: case-list filter}} for the report's figures a case list reproduces."""
+    period = Period(report.period_start, report.period_end)
+    columns = {"cumulative": cumulative_period(period) if report.kind == "weekly" else period}
+    if report.kind == "weekly":
+        columns["period"] = period
+    return {key: {col: {"org": report.org_unit.code, "opened_from": p.start.isoformat(),
+                        "opened_to": p.end.isoformat(), **extra} for col, p in columns.items()}
+            for key, extra in DRILLABLE.items()}
+
+
 def build_report_figures(kind: str, unit, period: Period) -> dict:
     """The stored figures of a report: weekly = this week and cumulative; summaries add their tables."""
     cases = scoped_cases(unit, opened_before=period.end_at)

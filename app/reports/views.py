@@ -10,7 +10,7 @@ from app.db import db, utcnow
 from app.reports import services
 from app.reports.schemas import DashboardQuery, NewReportForm, RemarksForm, first_error
 from app.reports.scope import Period, today_local
-from app.reports.statutory import FIGURE_ROWS, summary_period, weekly_period
+from app.reports.statutory import FIGURE_ROWS, figure_filters, summary_period, weekly_period
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
@@ -93,7 +93,11 @@ def show(report_id):
 
 
 def _render_show(report, status=200, **extra):
-    return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS,
+    from app.home.nav import url_for_safe
+
+    drill = {key: {col: url_for_safe("cases.search", **params) for col, params in cols.items()}
+             for key, cols in figure_filters(report).items()}
+    return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS, drill_urls=drill,
                            can_review=services.can_review(current_user, report),
                            can_submit=services.can_submit(current_user, report), **extra), status
 

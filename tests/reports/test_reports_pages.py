@@ -18,14 +18,19 @@ def login(client, username):
 
 def _figure(html, key, column=-1):
     row = re.search(rf'<tr data-key="{key}">(.*?)</tr>', html, re.S).group(1)
-    return re.findall(r'<td class="num">([^<]*)</td>', row)[column].strip()
+    return re.sub(r"<[^>]+>", "", re.findall(r'<td class="num">(.*?)</td>', row, re.S)[column]).strip()
+
+
+def _figure_link(html, key, column=-1):
+    row = re.search(rf'<tr data-key="{key}">(.*?)</tr>', html, re.S).group(1)
+    return re.findall(r'<td class="num"><a href="([^"]+)"', row)[column].replace("&amp;", "&")
 
 
 @freeze_time(NOW)
 def test_generate_review_submit_weekly_report(client, db_session, case_at, make_user):
     head = make_user("350121", ["quality_supervision"], ["supervisor"])
     login(client, head.username)
-    case_at("2026-11-13 03:00", "penalty_case", "350121", facts={"reason": "线索"})
+    first = case_at("2026-11-13 03:00", "penalty_case", "350121", facts={"reason": "线索"})
     resp = client.post("/reports/", data={"kind": "weekly", "thursday": "2026-11-19"})
     assert resp.status_code == 303
     report = db_session.scalar(select(Report))
@@ -35,10 +40,16 @@ def test_generate_review_submit_weekly_report(client, db_session, case_at, make_
     assert "闽侯县市场监督管理局" in html and "重点工业产品质量安全排查治理周报" in html
     assert _figure(html, "cases_opened", 0) == "1"
     # A case opened after generation shows only once the reviewer regenerates.
-    case_at("2026-11-14 03:00", "penalty_case", "350121", facts={"reason": "又一条"})
+    second = case_at("2026-11-14 03:00", "penalty_case", "350121", facts={"reason": "又一条"})
+    earlier = case_at("2026-11-11 03:00", "penalty_case", "350121", facts={"reason": "上周"})
     assert _figure(client.get(f"/reports/{report.id}").get_data(as_text=True), "cases_opened", 0) == "1"
     assert client.post(f"/reports/{report.id}/regenerate").status_code == 303
-    assert _figure(client.get(f"/reports/{report.id}").get_data(as_text=True), "cases_opened", 0) == "2"
+    html = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert (_figure(html, "cases_opened", 0), _figure(html, "cases_opened", 1)) == ("2", "3")
+    # The figure opens the case list of exactly those cases.
+    week_list = client.get(_figure_link(html, "cases_opened", 0) + "&per_page=100").get_data(as_text=True)
+    assert first.number in week_list and second.number in week_list and earlier.number not in week_list
+    assert earlier.number in client.get(_figure_link(html, "cases_opened", 1)).get_data(as_text=True)
     assert client.post(f"/reports/{report.id}/remarks", data={"remarks": "本周新增两条线索"}).status_code == 303
     assert client.post(f"/reports/{report.id}/submit").status_code == 303
     db_session.refresh(report)
@@ -52,7 +63,7 @@ def test_generate_review_submit_weekly_report(client, db_session, case_at, make_
     assert xlsx.status_code == 200
     ws = load_workbook(BytesIO(xlsx.data))["主要指标"]
     rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
-    assert rows["新立案件数"] == (2, 2)
+    assert rows["新立案件数"] == (2, 3)
     assert load_workbook(BytesIO(xlsx.data))["说明"]["A2"].value == "本周新增两条线索"
 
 
