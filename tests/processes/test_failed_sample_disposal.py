@@ -55,6 +55,16 @@ def test_objection_and_passing_retest_end_the_disposal(clock, open_case_for):
     assert case.follow_ups() == []
 
 
+def test_objection_sent_before_the_notice_is_kept_until_the_window_opens(clock, open_case_for):
+    case = open_disposal(open_case_for)
+    case.message("objection", reason="企业收到抽样单后即提出异议")
+    assert case.ready_names() == ["fs_register"]
+    notify(case, "2026-03-03")
+    assert case.ready_names() == ["fs_retest"]
+    case.complete("fs_retest", retest_conclusion="fail")
+    assert case.ready_names() == ["fs_orders"]
+
+
 def test_industrial_window_of_15_days_then_orders_recall_overdue_recheck_and_listing(clock, open_case_for):
     case = open_disposal(open_case_for)
     notify(case, "2026-03-03")

@@ -66,6 +66,20 @@ def test_refused_open_extension_returns_to_the_lead_check_with_the_original_limi
     assert beijing_date(case.task("pc_lead_check").due_at) == date(2026, 3, 23)
 
 
+def test_testing_before_opening_stops_the_15_working_day_clock(clock, open_case_for):
+    case = open_case_for("penalty_case", facts=REASON)
+    case.complete("pc_lead_check", open_decision="open", request_open_extension=False, lead_needs_testing=True)
+    testing = case.task("pc_testing")
+    assert (testing.department_code, unit_code(testing)) == ("testing_body", "350121")
+    move_to(case, clock, date(2026, 3, 9))
+    case.complete("pc_testing")
+    # Five working days of testing (03-03..03-09) are added: 03-23 becomes 03-30.
+    assert beijing_date(case.task("pc_lead_check").due_at) == date(2026, 3, 30)
+    case.complete("pc_lead_check", open_decision="open", request_open_extension=False, lead_needs_testing=False)
+    # The 90 days run from the opening day (03-09) and owe nothing to the earlier stop: Sunday 06-07 -> 06-08.
+    assert beijing_date(case.task("pc_investigation").due_at) == date(2026, 6, 8)
+
+
 def open_and_investigate(case):
     case.complete("pc_lead_check", open_decision="open", request_open_extension=False)
     return case.task("pc_investigation")
