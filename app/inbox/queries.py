@@ -2,9 +2,9 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, true
 
-from app.auth.models import OrgUnit
+from app.auth.models import OrgUnit, User
 from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case, Enterprise
 from app.db import db, utcnow
@@ -28,6 +28,7 @@ class InboxFilters:
     region: str = ""  # org unit code: the case's bureau or one below it
     sort: str = ""
     page: int = 1
+    claimed: bool = False  # department tab, heads only: also tasks a colleague has claimed
 
 
 @dataclass
@@ -37,6 +38,7 @@ class InboxRow:
     task: HumanTask
     case: Case | None
     enterprise: Enterprise | None
+    assignee_name: str = ""
 
 
 @dataclass
@@ -67,15 +69,17 @@ def _department_codes(user):
     return sorted(user.department_codes) or [""]
 
 
-def tab_condition(user, tab):
-    """The WHERE clause that defines one tab for this user."""
+def tab_condition(user, tab, include_claimed=False):
+    """The WHERE clause that defines one tab for this user (heads may include claimed department tasks)."""
     if tab == "mine":
         return and_(HumanTask.status == "ready", HumanTask.assignee_id == user.id)
     if tab == "done":
         return and_(HumanTask.status == "completed", HumanTask.completed_by_id == user.id)
     if tab == "department":
-        units = unit_ids_in_scope(user.org_unit) if user.has_role("supervisor") else [user.org_unit_id]
-        return and_(HumanTask.status == "ready", HumanTask.assignee_id.is_(None),
+        head = user.has_role("supervisor")
+        units = unit_ids_in_scope(user.org_unit) if head else [user.org_unit_id]
+        holder = true() if include_claimed and head else HumanTask.assignee_id.is_(None)
+        return and_(HumanTask.status == "ready", holder,
                     HumanTask.department_code.in_(_department_codes(user)), HumanTask.org_unit_id.in_(units))
     raise ValueError(f"unknown tab {tab!r}")
 
@@ -123,16 +127,17 @@ def _order(stmt, sort):
 def list_tasks(user, tab, filters: InboxFilters) -> InboxPage:
     """One page of a tab for the user, filtered and sorted."""
     now = utcnow()
-    base = (select(HumanTask, Case, Enterprise)
+    base = (select(HumanTask, Case, Enterprise, User.display_name)
             .outerjoin(Case, Case.id == HumanTask.case_id)
             .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
-            .where(tab_condition(user, tab)))
+            .outerjoin(User, User.id == HumanTask.assignee_id)
+            .where(tab_condition(user, tab, filters.claimed)))
     base = _apply_filters(_scoped(user, base), filters, now)
     total = db.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, filters.page), pages)
     stmt = _order(base, filters.sort or DEFAULT_SORT[tab]).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    rows = [InboxRow(t, c, e) for t, c, e in db.execute(stmt).all()]
+    rows = [InboxRow(t, c, e, name or "") for t, c, e, name in db.execute(stmt).all()]
     return InboxPage(rows=rows, total=total, page=page)
 
 

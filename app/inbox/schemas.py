@@ -21,6 +21,8 @@ class InboxQuerySchema(Schema):
     enterprise = fields.String(load_default="", validate=validate.Length(max=100, error=TOO_LONG))
     region = fields.String(load_default="", validate=validate.Regexp(r"^(\d{6})?$", error="请选择有效的地区"))
     sort = fields.String(load_default="", validate=validate.OneOf([""] + list(SORTS), error=BAD_CHOICE))
+    claimed = fields.Boolean(load_default=False, truthy={"1"}, falsy={"0"},
+                             error_messages={"invalid": BAD_CHOICE})
     page = fields.Integer(load_default=1, strict=False, validate=validate.Range(min=1, max=100000,
                           error="页码须为正整数"), error_messages={"invalid": "页码须为正整数"})
 
@@ -42,7 +44,7 @@ class HandOverSchema(Schema):
 
 
 FIELD_LABELS = {"due": "期限", "kind": "案件类型", "category": "产品类别", "enterprise": "企业",
-                "region": "地区", "sort": "排序", "page": "页码", "assignee_id": "承办人", "reason": "理由"}
+                "region": "地区", "sort": "排序", "claimed": "含已签收", "page": "页码", "assignee_id": "承办人", "reason": "理由"}
 
 
 def parse(schema, multidict) -> tuple[dict, dict]:

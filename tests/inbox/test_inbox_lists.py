@@ -178,3 +178,19 @@ def test_inbox_in_english(open_task, make_user, login_as, client):
     client.post("/locale", data={"locale": "en"})
     html = client.get("/inbox/department").get_data(as_text=True)
     assert "Department tasks" in html and "Claim" in html and "working days left" in html
+
+
+def test_head_can_include_claimed_tasks_to_reassign_them(open_task, make_user, login_as, client):
+    _c1, claimed = open_task("350121")
+    _c2, free = open_task("350121")
+    clerk = make_user("350121", ["quality_supervision"])
+    login_as(clerk)
+    client.post(f"/inbox/tasks/{claimed.id}/claim")
+    login_as(make_user("350100", ["quality_supervision"], roles=("staff", "supervisor")))
+    assert _ids(client.get("/inbox/department").get_data(as_text=True)) == [free.id]
+    html = client.get("/inbox/department?claimed=1").get_data(as_text=True)
+    assert sorted(_ids(html)) == sorted([claimed.id, free.id]) and f"已签收：{clerk.display_name}" in html
+    # Staff cannot widen their department list this way.
+    login_as(make_user("350121", ["quality_supervision"]))
+    assert _ids(client.get("/inbox/department?claimed=1").get_data(as_text=True)) == [free.id]
+    assert client.get("/inbox/department?claimed=yes").status_code == 400
