@@ -95,8 +95,8 @@ def search():
     result = queries.search_cases(current_user, filters) if filters is not None else None
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("cases/search.html", result=result, errors=errors, args=args,
-                           units=queries.units_in_scope(current_user), statuses=CASE_STATUSES,
-                           now=utcnow()), (400 if errors else 200)
+                           units=queries.units_in_scope(current_user), statuses=CASE_STATUSES), \
+        (400 if errors else 200)
 
 
 @bp.get("/export")
@@ -106,7 +106,7 @@ def export():
     fmt = request.args.get("format", "xlsx")
     filters, errors = _load_filters()
     if errors or fmt not in ("xlsx", "csv"):
-        message = "；".join(f"{k}: {'、'.join(v)}" for k, v in errors.items()) or _("不支持的导出格式")
+        message = "；".join("、".join(v) for v in errors.values()) or _("不支持的导出格式")
         return render_template("error.html", status=400, message=message), 400
     items = queries.export_rows(current_user, filters)
     stamp = utcnow().strftime("%Y%m%d%H%M")
