@@ -40,6 +40,7 @@ def test_centre_lists_marks_read_and_header_counts(client, db_session, make_user
     page = client.get("/notifications/").get_data(as_text=True)
     assert "消息中心" in page and "任务即将到期：检查2" in page and "别人的消息" not in page
     assert bell_count(page) == 3
+    assert re.search(r'class="active">全部</a>', page), "the 'all' tab is the active one"
     mine = db_session.scalars(select(Notification.id).where(Notification.user_id == user.id)).all()
     assert client.post(f"/notifications/{mine[0]}/read").status_code == 302
     assert bell_count(client.get("/").get_data(as_text=True)) == 2
