@@ -65,6 +65,11 @@ def diagram_data(case) -> dict:
     for ev in db.scalars(select(CaseEvent).where(CaseEvent.instance_id == inst.id,
                                                  CaseEvent.event_type == "timer_fired")):
         completed.extend(name for name in (ev.summary or "").split(",") if name in own)
+    elements = (definition.meta or {}).get("elements", {})
+    # The start event has run once the instance exists; an end event once it completed.
+    completed.extend(eid for eid, el in elements.items() if el.get("type") == "startEvent")
+    if inst.status == "completed":
+        completed.extend(eid for eid, el in elements.items() if el.get("type") == "endEvent")
     ready_set = set(ready)
     return {
         "xml": definition.xml, "process_key": definition.key, "process_name": definition.name,

@@ -127,11 +127,16 @@ def test_diagram_marks_current_and_completed(db_session, kinds_deployed, make_us
     clerk = make_user("350121")
     client = login_as(clerk)
     data = client.get(f"/cases/{case.id}/diagram.json").get_json()
-    assert data["ready"] == ["register"] and data["completed"] == []
+    assert data["ready"] == ["register"] and data["completed"] == ["start"]
     assert "<bpmndi:BPMNDiagram" in data["xml"] and data["process_key"] == "penalty_case"
     complete_task(_ready(db_session, case).id, clerk, {})
     data = client.get(f"/cases/{case.id}/diagram.json").get_json()
-    assert data["ready"] == ["review"] and data["completed"] == ["register"]
+    assert data["ready"] == ["review"] and data["completed"] == ["register", "start"]
+    city_clerk = make_user("350100")
+    complete_task(_ready(db_session, case).id, city_clerk, {})
+    data = client.get(f"/cases/{case.id}/diagram.json").get_json()
+    assert data["ready"] == [] and data["completed"] == ["end", "register", "review", "start"]
+    assert data["instance_status"] == "completed"
 
 
 def test_diagram_marks_call_activity_for_callee_task(db_session, deploy_xml, make_user, make_case, login_as):
