@@ -19,10 +19,14 @@ def can_view_reports(user) -> bool:
     return bool(user and (user.has_role("supervisor") or REVIEW_DEPARTMENT in user.department_codes))
 
 
+def can_generate(user) -> bool:
+    """Quality-supervision staff generate their own bureau's reports."""
+    return bool(user and (REVIEW_DEPARTMENT in user.department_codes or user.has_role("system_admin")))
+
+
 def can_review(user, report: Report) -> bool:
     """Quality-supervision staff of the report's own bureau regenerate it and add remarks."""
-    return bool(user and report.org_unit_id == user.org_unit_id
-                and (REVIEW_DEPARTMENT in user.department_codes or user.has_role("system_admin")))
+    return bool(report.org_unit_id == getattr(user, "org_unit_id", None) and can_generate(user))
 
 
 def can_submit(user, report: Report) -> bool:
@@ -62,7 +66,7 @@ def ensure_report(kind, unit: OrgUnit, period: Period, user_id=None) -> tuple[Re
 
 def create_report(user, kind, period: Period) -> Report:
     """A reviewer asks for a report of their own bureau (returns the existing one if already there)."""
-    if user is None or not (REVIEW_DEPARTMENT in user.department_codes or user.has_role("system_admin")):
+    if not can_generate(user):
         raise Forbidden("只有质量监督科室可以生成报表")
     report, _created = ensure_report(kind, user.org_unit, period, user.id)
     return report

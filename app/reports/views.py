@@ -64,7 +64,7 @@ def index():
     thursday = date.fromordinal(today.toordinal() - ((today.weekday() - 3) % 7))
     return render_template("reports/index.html", reports=reports, default_thursday=thursday.isoformat(),
                            default_year=today.year,
-                           can_create="quality_supervision" in current_user.department_codes)
+                           can_create=services.can_generate(current_user))
 
 
 @bp.post("/")
