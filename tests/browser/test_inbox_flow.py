@@ -101,6 +101,12 @@ def test_claim_fix_errors_complete_and_hand_to_city_enforcement(page, login, bro
     second = page.locator("table[data-form-table='hazards'] tbody tr").nth(1)
     second.locator("input[type=text]").fill("绝缘层厚度不足")
     second.locator("select").select_option("major")
+    # A third row added by mistake is removed again.
+    page.get_by_role("button", name="添加一行").click()
+    rows = page.locator("table[data-form-table='hazards'] tbody tr")
+    rows.nth(2).locator("input[type=text]").fill("多余的一行")
+    rows.nth(2).get_by_role("button", name="删除").click()
+    assert rows.count() == 2 and rows.nth(1).locator(".fd-rownum").inner_text() == "2"
     page.check("#f-to_enforcement")
     page.get_by_role("button", name="提交办结").click()
     page.wait_for_url(re.compile(r"/inbox/$"))

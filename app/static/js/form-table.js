@@ -24,7 +24,7 @@
     var tbody = table.tBodies[0];
     var max = parseInt(table.getAttribute("data-max-rows") || "0", 10);
     if (max && tbody.rows.length >= max) {
-      window.alert("最多填写 " + max + " 行");
+      window.alert(table.getAttribute("data-max-message"));
       return;
     }
     var next = parseInt(table.getAttribute("data-next-row") || "0", 10);
