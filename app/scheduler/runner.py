@@ -6,12 +6,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from app.db import db, utcnow
-from app.reports.jobs import generate_weekly_reports
 from app.scheduler.jobs import escalate_overdue, fire_due_timers, next_timer_due_at, send_deadline_reminders
 
 log = logging.getLogger(__name__)
 # Idempotent jobs run after the timers on every tick, each taking `now` and committing itself.
-TICK_JOBS = [send_deadline_reminders, escalate_overdue, generate_weekly_reports]
+TICK_JOBS = [send_deadline_reminders, escalate_overdue]
 
 
 def tick(app, now=None) -> int:
@@ -85,8 +84,10 @@ def _schedule_timer_wake(scheduler, app, progressed=True):
 
 
 def _add_jobs(scheduler, app):
+    # The first tick runs at start-up: timers that fell due while no scheduler ran fire at once,
+    # and the wake-up for the next due timer is planned from the start.
     scheduler.add_job(_safe_tick, "interval", seconds=app.config["SCHEDULER_TICK_SECONDS"],
-                      args=[app, scheduler], id="tick", max_instances=1, coalesce=True)
+                      args=[app, scheduler], id="tick", max_instances=1, coalesce=True, next_run_time=utcnow())
 
 
 def start_background(app):
