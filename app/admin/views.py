@@ -176,6 +176,15 @@ def api_deploy():
     return jsonify({**result, "message": message})
 
 
+def _field_labels() -> dict:
+    """Readable names of the attributes a version diff reports (SpiffWorkflow spec keys, flow parts)."""
+    return {"bpmn_name": _("名称"), "extensions": _("扩展属性（科室、表单、期限等）"), "inputs": _("入口"),
+            "outputs": _("出口"), "lane": _("泳道"), "cond_task_specs": _("条件分支"),
+            "default_task_spec": _("默认流向"), "typename": _("元素类型"), "event_definition": _("事件定义"),
+            "source": _("起点"), "target": _("终点"), "condition": _("条件表达式"), "dialect": _("建模方言"),
+            "script": _("脚本"), "prescript": _("前置脚本"), "postscript": _("后置脚本")}
+
+
 @bp.get("/processes/<key>/diff")
 def diff(key):
     """Tasks and flows added, removed or changed between two versions."""
@@ -192,4 +201,5 @@ def diff(key):
     if query["from_version"] == query["to_version"]:
         return render_template("admin/diff.html", key=key, versions=versions, result=None, query=query)
     result = services.diff_versions(key, query["from_version"], query["to_version"])
-    return render_template("admin/diff.html", key=key, versions=versions, result=result, query=query)
+    return render_template("admin/diff.html", key=key, versions=versions, result=result, query=query,
+                           field_labels=_field_labels())

@@ -151,3 +151,11 @@ def test_json_posts_need_csrf_token(admin_client, csrf_enabled, bpmn, db_session
     token = page.split('"csrfToken": "', 1)[1].split('"', 1)[0]
     response = admin_client.post("/admin/api/drafts", json={"xml": bpmn()}, headers={"X-CSRFToken": token})
     assert response.status_code == 200
+
+
+def test_english_interface(admin_client):
+    admin_client.post("/locale", data={"locale": "en"})
+    page = admin_client.get("/admin/").get_data(as_text=True)
+    assert "New process" in page and "Upload BPMN file" in page
+    modeler = admin_client.get("/admin/modeler").get_data(as_text=True)
+    assert "Validate" in modeler and "Deploy new version" in modeler and '"department": "Department"' in modeler
