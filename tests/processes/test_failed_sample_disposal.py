@@ -151,8 +151,14 @@ def test_second_failure_suspends_and_runs_the_penalty_case_inside_the_disposal(c
     case.complete("pc_lead_check", open_decision="open", request_open_extension=False)
     case.complete("pc_investigation", needs_testing=False, seizure_applied=False)
     case.complete("pc_pre_notice", pre_notice_date="2026-05-09")
+    # The hearing request reaches the penalty case running inside the disposal case.
+    case.message("hearing_request", applicant="福建某某电器有限公司")
+    assert case.ready_names() == ["pc_hearing"]
     move_to(case, clock, date(2026, 5, 18))
+    case.complete("pc_hearing")
     case.complete("pc_legal_review", request_decision_extension=False)
+    # Opened 05-09; the 9 hearing days (05-09..05-18) extend the 90 days: Sunday 08-16 -> Monday 08-17.
+    assert beijing_date(case.task("pc_decision").due_at) == date(2026, 8, 17)
     case.complete("pc_decision", decision_result="penalty", decision_no="闽侯市监罚〔2026〕8号",
                   decision_date="2026-05-18", fine_amount="258000.00", confiscation_amount="86000.00",
                   is_heavier_penalty=False, is_major_case=True, meets_referral_threshold=False)

@@ -29,13 +29,18 @@ def test_no_defect_found_ends_the_recall(clock, open_case_for):
     # 30 days from 03-02.
     assert (row.department_code, unit_code(row), beijing_date(row.due_at)) == \
         ("consumer_protection", "350121", date(2026, 4, 1))
-    case.complete("rc_investigation", defect_confirmed=False, recall_type="voluntary")
+    case.complete("rc_investigation", defect_confirmed=False, recall_type="voluntary", injury_reported=False)
     assert case.status() == ("closed", "completed")
 
 
 def test_ordered_recall_with_rejected_plan_overdue_report_and_ineffective_first_round(clock, open_case_for):
     case = open_recall(open_case_for)
-    case.complete("rc_investigation", defect_confirmed=True, recall_type="ordered")
+    case.complete("rc_investigation", defect_confirmed=True, recall_type="ordered", injury_reported=True)
+    injury = case.task("rc_injury_report")
+    # Death or serious injury: verified and reported within 2 working days.
+    assert (injury.department_code, unit_code(injury), beijing_date(injury.due_at)) == \
+        ("consumer_protection", "350121", date(2026, 3, 4))
+    case.complete("rc_injury_report", casualties=1)
     order = case.task("rc_order")
     assert (order.department_code, unit_code(order)) == ("consumer_protection", "350121")
     case.complete("rc_order")
