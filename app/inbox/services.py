@@ -38,6 +38,8 @@ class TaskView:
     unit_name: str
     colleagues: list
     attachment_choices: list
+    submitted: dict
+    completed_by: str
 
 
 @dataclass
@@ -115,10 +117,23 @@ def task_view(task, user) -> TaskView:
     unit = get_org_unit(task.org_unit_id) if task.org_unit_id else None
     colleagues = [u for u in assignable_users(task.id) if u.id != task.assignee_id] if task.status == "ready" else []
     choices = [(a.id, a.filename) for a in list_attachments(case.id)] if case else []
-    return TaskView(case=case, case_facts=(case.facts or {}) if case else {}, draft=draft,
+    return TaskView(submitted=submitted_data(task), completed_by=user_name(task.completed_by_id),
+                    case=case, case_facts=(case.facts or {}) if case else {}, draft=draft,
                     saved_by=user_name(draft.saved_by_id) if draft else "", perms=permissions(user, task),
                     department=department_name(task.department_code), unit_name=unit.name if unit else "",
                     colleagues=colleagues, attachment_choices=choices)
+
+
+def submitted_data(task) -> dict:
+    """The form data a completed task was submitted with (kept in the audit trail)."""
+    from app.audit.services import list_instance_events
+
+    if task.status != "completed":
+        return {}
+    for event in reversed(list_instance_events(task.instance_id)):
+        if event.event_type == "task_completed" and event.human_task_id == task.id:
+            return (event.data or {}).get("data") or {}
+    return {}
 
 
 def get_draft(task_id) -> TaskDraft | None:

@@ -61,7 +61,7 @@ def done():
 def _task_page(task, form_def=None, values=None, errors=None, form_problem="", status=200):
     view = services.task_view(task, current_user)
     if values is None:
-        values = view.draft.data if view.draft is not None else {}
+        values = view.draft.data if view.draft is not None else view.submitted
     return render_template(
         "inbox/task.html", task=task, view=view, case=view.case, perms=view.perms, draft=view.draft,
         form_def=form_def, values=values, errors=errors or {}, form_problem=form_problem,

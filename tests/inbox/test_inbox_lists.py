@@ -145,6 +145,9 @@ def test_done_tab_lists_my_completed_tasks(open_task, make_user, login_as, clien
                 data={"opinion": "不予立案", "inspection_date": "2026-03-02", "approved": "false"})
     html = client.get("/inbox/done").get_data(as_text=True)
     assert _ids(html) == [task.id] and _count(html, "done") == 1
+    page = client.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
+    assert f"{clerk.display_name} 于" in page and ">不予立案</textarea>" in page and 'value="2026-03-02"' in page
+    assert "<fieldset disabled>" in page and "提交办结" not in page
     assert db_session.get(HumanTask, task.id).status == "completed"
     login_as(make_user("350121", ["quality_supervision"]))
     assert _ids(client.get("/inbox/done").get_data(as_text=True)) == []
