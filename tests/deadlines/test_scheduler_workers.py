@@ -1,6 +1,7 @@
-"""Two scheduler workers on PostgreSQL, each with its own connection: every due timer fires exactly once."""
+"""The running scheduler: timers fire when due, and two workers on PostgreSQL fire each timer exactly once."""
 import os
 import threading
+import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -11,17 +12,17 @@ from sqlalchemy import func, select
 from app.audit.models import CaseEvent
 from app.auth.accounts import create_user
 from app.cases.services import get_or_create_enterprise, open_case
-from app.db import db, unit_of_work
+from app.db import db, unit_of_work, utcnow
 from app.engine.deploy import deploy_files
 from app.engine.models import HumanTask, ProcessInstance
 from app.formdefs.uscc import make_uscc
 from app.notifications.models import Notification
-from app.scheduler.runner import tick
+from app.scheduler.runner import start_background, tick
 from app.seed.reference import unit_by_code
 from tests.engine import samples
 
-pytestmark = pytest.mark.skipif(not os.environ.get("QSFLOW_TEST_DATABASE_URL", "").startswith("postgresql"),
-                                reason="row claims between two workers need PostgreSQL")
+postgres_only = pytest.mark.skipif(not os.environ.get("QSFLOW_TEST_DATABASE_URL", "").startswith("postgresql"),
+                                   reason="row claims between two workers need PostgreSQL")
 N = 40
 
 
@@ -41,6 +42,7 @@ def timer_process(key="timed_flow"):
 </bpmn:definitions>"""
 
 
+@postgres_only
 def test_two_workers_fire_each_timer_once_and_remind_once(app, committed_db):
     opened = datetime.now(timezone.utc) - timedelta(days=10)
     with freeze_time(opened), unit_of_work():
@@ -86,3 +88,28 @@ def test_two_workers_fire_each_timer_once_and_remind_once(app, committed_db):
             HumanTask, HumanTask.id == Notification.human_task_id).where(HumanTask.spec_name == "after")))
         assert len(clerk_keys) == N and all(k.startswith("reminder:before:") for k in clerk_keys)
         db.remove()
+
+
+def test_timer_fires_on_time_though_the_tick_is_a_minute(app, committed_db, monkeypatch):
+    monkeypatch.setitem(app.config, "SCHEDULER_TICK_SECONDS", 60)
+    due = utcnow() + timedelta(seconds=3)
+    with unit_of_work():
+        deploy_files({"timed.bpmn": timer_process().encode()}, form_exists=None)
+        ent = get_or_create_enterprise(make_uscc("91350121MA0000088"), "唤醒测试企业")
+        case_id = open_case("timed_flow", unit_by_code("350121"), title="唤醒", enterprise=ent,
+                            facts={"fire_at": due.isoformat()}).id
+    db.remove()
+    scheduler = start_background(app)
+    try:
+        fired_at = None
+        for _ in range(40):
+            time.sleep(0.25)
+            fired_at = db.scalar(select(CaseEvent.created_at).where(CaseEvent.case_id == case_id,
+                                                                   CaseEvent.event_type == "timer_fired"))
+            db.remove()
+            if fired_at is not None:
+                break
+    finally:
+        scheduler.shutdown(wait=True)
+    assert fired_at is not None, "the timer did not fire within 10 s (regular tick is 60 s)"
+    assert due <= fired_at < due + timedelta(seconds=2)
