@@ -2,16 +2,18 @@
 
 Usage: python -m tools.bpmn_layout processes/x.bpmn [...]   (rewrites in place; --check only reports)
 
-Layout: layered left to right. A node's column is its longest path from the start events over
-sequence flows, with back edges (found by depth-first search) ignored; its row band is its lane.
-Nodes sharing a lane and a column are stacked in rows. Existing DI is dropped and regenerated, so
-running the tool twice gives identical bytes.
+Layout (tools.layout_geometry): layered left to right. A node's column is its longest path from the
+start events over sequence flows, with back edges (found by depth-first search) ignored; its band is
+its lane; nodes sharing a lane and a column are stacked in rows. Existing DI is dropped and
+regenerated, so running the tool twice gives identical bytes.
 """
 import math
 import sys
 from pathlib import Path
 
 from lxml import etree
+
+from tools import layout_geometry as geometry
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -24,10 +26,7 @@ TASKS = {"task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTas
 EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent"}
 GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
             "complexGateway"}
-SIZES = {"task": (100, 80), "event": (36, 36), "gateway": (50, 50)}
-
 POOL_X, POOL_Y, POOL_LABEL, LANE_LABEL = 160, 80, 30, 30
-PAD, COL, ROW = 50, 170, 150
 POOL_GAP = 60
 LABEL_W, LABEL_LINE, LABEL_CHARS = 90, 14, 7
 
@@ -46,71 +45,6 @@ def _kind(tag):
     if tag in GATEWAYS:
         return "gateway"
     return "event"
-
-
-class Box:
-    """A shape's bounds."""
-
-    def __init__(self, cx, cy, w, h):
-        self.x, self.y, self.w, self.h = cx - w / 2, cy - h / 2, w, h
-
-    @property
-    def cx(self):
-        return self.x + self.w / 2
-
-    @property
-    def cy(self):
-        return self.y + self.h / 2
-
-    @property
-    def right(self):
-        return self.x + self.w
-
-    @property
-    def bottom(self):
-        return self.y + self.h
-
-
-def _layers(nodes, edges, starts):
-    """Longest-path column of each node, ignoring back edges found by DFS; returns (layers, back)."""
-    succ = {n: [] for n in nodes}
-    for s, t, _ in edges:
-        succ[s].append(t)
-    state, back = {}, set()
-    roots = [n for n in starts] + [n for n in nodes if n not in starts]
-    for root in roots:
-        if root in state:
-            continue
-        # Iterative DFS: a flow into a node still on the stack closes a loop.
-        state[root] = "open"
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = "done"
-                stack.pop()
-            elif state.get(nxt) == "open":
-                back.add((node, nxt))
-            elif nxt not in state:
-                state[nxt] = "open"
-                stack.append((nxt, iter(succ[nxt])))
-    indeg = {n: 0 for n in nodes}
-    for s, t, _ in edges:
-        if (s, t) not in back:
-            indeg[t] += 1
-    layer = {n: 0 for n in nodes}
-    ready = [n for n in nodes if indeg[n] == 0]
-    while ready:
-        node = ready.pop(0)
-        for t in succ[node]:
-            if (node, t) in back:
-                continue
-            layer[t] = max(layer[t], layer[node] + 1)
-            indeg[t] -= 1
-            if indeg[t] == 0:
-                ready.append(t)
-    return layer, back
 
 
 def _collect(container):
@@ -160,86 +94,14 @@ def _lanes_of(container, nodes, flows):
 
 
 def layout(container, origin_x, origin_y, with_lanes=True):
-    """Place the flow nodes of a process or subprocess; returns a dict of geometry."""
+    """Place the flow nodes of a process or subprocess; returns the geometry (see layout_geometry)."""
     nodes, kinds, boundaries, flows = _collect(container)
     host_of = {b: h for h, bs in boundaries.items() for b in bs}
-    node_set = set(nodes)
-    edges = [(host_of.get(s, s), t, fid) for s, t, fid in flows
-             if host_of.get(s, s) in node_set and t in node_set]
-    starts = [n for n in nodes if container.find(f"{{{BPMN}}}startEvent[@id='{n}']") is not None]
-    layer, back = _layers(nodes, edges, starts)
-    lane_ids, owner = _lanes_of(container, nodes, edges) if with_lanes else ([], {})
-    bands = lane_ids or [None]
-    preds = {n: [] for n in nodes}
-    for s, t, _ in edges:
-        if (s, t) not in back:
-            preds[t].append(s)
-    # Rows inside each (lane, column): order by the mean row of already placed predecessors.
-    row, order = {}, {n: i for i, n in enumerate(nodes)}
-    for col in sorted(set(layer.values())):
-        for band in bands:
-            group = [n for n in nodes if layer[n] == col and owner.get(n) == band]
-            group.sort(key=lambda n: (_mean([row[p] for p in preds[n] if p in row]), order[n]))
-            taken = set()
-            for n in group:
-                want = round(_mean([row[p] for p in preds[n] if p in row and owner.get(p) == band]) or 0)
-                while want in taken:
-                    want += 1
-                row[n] = want
-                taken.add(want)
-    rows_in = {band: 1 + max([row[n] for n in nodes if owner.get(n) == band] or [0]) for band in bands}
-    label_col = LANE_LABEL if lane_ids else 0
-    content_x = origin_x + label_col + PAD
-    band_y, y = {}, origin_y
-    for band in bands:
-        band_y[band] = y
-        y += rows_in[band] * ROW
-    boxes = {}
-    for n in nodes:
-        w, h = SIZES[kinds[n]]
-        boxes[n] = Box(content_x + layer[n] * COL + 50, band_y[owner.get(n)] + row[n] * ROW + ROW / 2, w, h)
-    for host, bs in boundaries.items():
-        if host not in boxes:
-            continue
-        hb = boxes[host]
-        for i, b in enumerate(bs):
-            boxes[b] = Box(hb.right - 22 - i * 40, hb.bottom, 36, 36)
-    width = label_col + 2 * PAD + (max(layer.values(), default=0) + 1) * COL - (COL - 100)
-    return {"boxes": boxes, "kinds": kinds, "flows": flows, "host_of": host_of, "layer": layer,
-            "back": back, "lanes": [(band, band_y[band], rows_in[band] * ROW) for band in lane_ids],
-            "width": width, "height": y - origin_y, "row": row}
-
-
-def _mean(values):
-    return sum(values) / len(values) if values else 0
-
-
-def _waypoints(geo, src, tgt):
-    """Orthogonal waypoints from src's bounds to tgt's bounds."""
-    boxes, host_of = geo["boxes"], geo["host_of"]
-    s, t = boxes[src], boxes[tgt]
-    src_node = host_of.get(src, src)
-    backward = geo["layer"][tgt] <= geo["layer"][src_node] and src_node != tgt
-    if src in host_of:
-        # Leave a boundary event downwards, then turn towards the target.
-        if t.cy > s.bottom + 10:
-            if t.x > s.cx:
-                return [(s.cx, s.bottom), (s.cx, t.cy), (t.x, t.cy)]
-            return [(s.cx, s.bottom), (s.cx, t.cy), (t.right, t.cy)]
-        lane_y = s.bottom + 20
-        return [(s.cx, s.bottom), (s.cx, lane_y), (t.cx, lane_y), (t.cx, t.bottom)]
-    if backward or src == tgt:
-        channel = max(s.bottom, t.bottom) + 25
-        return [(s.cx - 20 if geo["kinds"].get(src) == "task" else s.cx, s.bottom),
-                (s.cx - 20 if geo["kinds"].get(src) == "task" else s.cx, channel),
-                (t.cx, channel), (t.cx, t.bottom)]
-    if abs(s.cy - t.cy) < 1:
-        return [(s.right, s.cy), (t.x, t.cy)]
-    if geo["kinds"].get(src) == "gateway":
-        start = (s.cx, s.bottom) if t.cy > s.cy else (s.cx, s.y)
-        return [start, (s.cx, t.cy), (t.x, t.cy)]
-    xm = s.cx + COL / 2
-    return [(s.right, s.cy), (xm, s.cy), (xm, t.cy), (t.x, t.cy)]
+    edges = [(host_of.get(s, s), t, fid) for s, t, fid in flows]
+    lanes, owner = _lanes_of(container, nodes, edges) if with_lanes else ([], {})
+    starts = [el.get("id") for el in container if _local(el) == "startEvent"]
+    graph = geometry.Graph(nodes, kinds, flows, boundaries, owner, lanes, starts)
+    return geometry.place(graph, origin_x, origin_y, LANE_LABEL if lanes else 0)
 
 
 def _label_lines(text):
@@ -278,10 +140,8 @@ def _draw(plane, container, geo):
                 _bounds(label, box.right + 2, box.bottom + 2, LABEL_W, lines * LABEL_LINE)
             else:
                 _bounds(label, box.cx - LABEL_W / 2, box.bottom + 6, LABEL_W, lines * LABEL_LINE)
-    for src, tgt, fid in geo["flows"]:
-        if src not in geo["boxes"] or tgt not in geo["boxes"]:
-            continue
-        points = _waypoints(geo, src, tgt)
+    for src, tgt, fid, _ in geo["flows"]:
+        points = geometry.route(geo, src, tgt, fid)
         edge = etree.SubElement(plane, _q(BPMNDI, "BPMNEdge"), id=f"{fid}_di", bpmnElement=fid)
         for x, y in points:
             etree.SubElement(edge, _q(DI, "waypoint"), x=_num(x), y=_num(y))

@@ -168,3 +168,35 @@ def test_output_still_deploys_and_runs(db_session, deploy_xml, make_case):
     from app.engine.models import HumanTask
     rows = db_session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).all()
     assert [r.spec_name for r in rows] == ["review"]
+
+
+def crosses(segment, box, margin=2):
+    """An axis-parallel segment enters the inside of the box (shrunk by margin)."""
+    (x1, y1), (x2, y2) = segment
+    x, y, w, h = box
+    lo_x, hi_x, lo_y, hi_y = x + margin, x + w - margin, y + margin, y + h - margin
+    if y1 == y2:
+        return lo_y < y1 < hi_y and min(x1, x2) < hi_x and max(x1, x2) > lo_x
+    return lo_x < x1 < hi_x and min(y1, y2) < hi_y and max(y1, y2) > lo_y
+
+
+def test_forward_flows_never_run_through_other_tasks():
+    from pathlib import Path
+    library = Path(__file__).resolve().parents[2] / "processes"
+    mine = ("listed_supervision", "hazard_investigation", "supervision_sampling", "risk_monitoring")
+    texts = [laned_process()] + [(library / f"{k}.bpmn").read_text(encoding="utf-8") for k in mine]
+    for text in texts:
+        root = etree.fromstring(bpmn_layout.relayout(text.encode()))
+        for plane in root.iterfind(".//bpmndi:BPMNPlane", NS):
+            tasks = {s.get("bpmnElement"): bounds(s) for s in plane.findall("bpmndi:BPMNShape", NS)
+                     if etree.QName(root.find(f".//*[@id='{s.get('bpmnElement')}']")).localname
+                     .endswith(("Task", "task", "Activity", "subProcess"))}
+            for edge in plane.findall("bpmndi:BPMNEdge", NS):
+                flow = root.find(f".//bpmn:sequenceFlow[@id='{edge.get('bpmnElement')}']", NS)
+                pts = [(float(w.get("x")), float(w.get("y"))) for w in edge.findall("di:waypoint", NS)]
+                if pts[-1][0] < pts[0][0]:
+                    continue  # loops back run below their rows
+                ends = {flow.get("sourceRef"), flow.get("targetRef")}
+                for tid, box in tasks.items():
+                    if tid not in ends:
+                        assert not any(crosses(seg, box) for seg in zip(pts, pts[1:])), (flow.get("id"), tid)
