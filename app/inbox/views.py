@@ -145,7 +145,7 @@ def _completion_message(title, outcome):
     return _("「%(t)s」已办结", t=title)
 
 
-def _hand_over(task_id, action):
+def _hand_over(task_id, action, data):
     from app.engine import tasks
 
     if action == "claim":
@@ -154,9 +154,6 @@ def _hand_over(task_id, action):
     if action == "release":
         tasks.release_task(task_id, current_user)
         return _("已退回科室待办")
-    data, errors = parse(HandOverSchema(), request.form)
-    if errors:
-        return None, "；".join(m for msgs in errors.values() for m in msgs)
     if action == "assign":
         tasks.assign_task(task_id, current_user, data["assignee_id"], data["reason"])
         return _("已分派给 %(u)s", u=services.user_name(data["assignee_id"]))
@@ -169,12 +166,12 @@ def _hand_over(task_id, action):
 def hand_over(task_id, action):
     """Claim, release, assign (heads) or delegate a task; back to where the user came from."""
     row = services.get_visible_task(task_id, current_user)
-    message = _hand_over(task_id, action)
-    if isinstance(message, tuple):
-        db.rollback()
-        flash(message[1], "error")
+    data, errors = ({}, {}) if action in ("claim", "release") else parse(HandOverSchema(), request.form)
+    if errors:
+        flash("；".join(m for msgs in errors.values() for m in msgs), "error")
         form_def, problem = _form(row)
         return _task_page(row, form_def, form_problem=problem, status=400)
+    message = _hand_over(task_id, action, data)
     db.commit()
     flash(message, "success")
     back = request.form.get("next", "")
