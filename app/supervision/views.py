@@ -33,15 +33,19 @@ def _board_url():
     return url_for("supervision.overdue", **args)
 
 
+def _query_args(schema):
+    """The page's filters, or its defaults with a warning and a 400 when they are invalid."""
+    try:
+        return schema.load(request.args), 200
+    except ValidationError as exc:
+        flash(_("筛选条件无效：%(m)s，已显示默认视图", m=_first_error(exc)), "warning")
+        return schema.load({}), 400
+
+
 @bp.get("/overdue")
 def overdue():
     """Overdue and due-soon tasks of my scope, grouped by region, department, case kind or category."""
-    status = 200
-    try:
-        args = BoardArgs().load(request.args)
-    except ValidationError as exc:
-        flash(_("筛选条件无效：%(m)s，已显示默认视图", m=_first_error(exc)), "warning")
-        args, status = BoardArgs().load({}), 400
+    args, status = _query_args(BoardArgs())
     board = services.overdue_board(current_user, **args)
     return render_template("supervision/overdue.html", board=board, args=args, groupings=services.GROUPINGS,
                            kinds=KIND_LABELS), status
@@ -111,12 +115,7 @@ def list_case(case_id):
 @bp.get("/listed")
 def listed():
     """Listed-supervision cases of my scope: level, status, open tasks and deadlines."""
-    status = 200
-    try:
-        args = ListedArgs().load(request.args)
-    except ValidationError as exc:
-        flash(_first_error(exc), "warning")
-        args, status = ListedArgs().load({}), 400
+    args, status = _query_args(ListedArgs())
     board = services.listed_board(current_user, **args)
     return render_template("supervision/listed.html", board=board,
                            new_id=request.args.get("new", type=int)), status

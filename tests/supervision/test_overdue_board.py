@@ -197,3 +197,9 @@ def test_stopped_clock_is_not_on_the_board(client, db_session, world):
     with freeze_time(LOOKED):
         _, html = page(client, "/supervision/overdue")
     assert world["minhou"].number not in html and world["soon"].number in html
+
+
+def test_listed_board_rejects_unknown_status(client, world):
+    login(client, world["fz_head"])
+    response = client.get("/supervision/listed?status=bogus")
+    assert response.status_code == 400 and "筛选条件无效" in response.get_data(as_text=True)
