@@ -83,8 +83,15 @@ def blank_xml(key: str, name: str) -> str:
                                  .replace("<", "&lt;"))
 
 
-def open_for_editing(key: str | None) -> dict:
-    """What the modeler opens for a key: its draft, else its newest version, else a blank process."""
+def open_for_editing(key: str | None, version: int | None = None) -> dict:
+    """What the modeler opens: the given version, else the key's draft, else its newest version, else a blank."""
+    if key and version:
+        definition = db.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key,
+                                                               ProcessDefinition.version == version))
+        if definition is None:
+            raise NotFound(f"流程 {key} 没有版本 v{version}")
+        return {"key": key, "xml": definition.xml, "source": "definition", "base_definition_id": definition.id,
+                "version": definition.version}
     if key:
         draft = get_draft(key)
         if draft is not None:
@@ -177,6 +184,14 @@ def deploy_bpmn(data: bytes, user) -> dict:
         record_event("process_draft_deleted", actor_id=user.id, summary=key, data={"reason": "deployed"})
     return {"key": result.key, "version": result.version, "definition_id": result.definition_id,
             "is_new": result.is_new, "warnings": [p.to_dict() for p in problems]}
+
+
+def deploy_draft(key, user) -> dict:
+    """Validate and deploy the saved draft of a process key."""
+    draft = get_draft(key)
+    if draft is None:
+        raise NotFound("草稿不存在")
+    return deploy_bpmn(draft.xml.encode("utf-8"), user)
 
 
 def diff_versions(key, from_version, to_version) -> dict:

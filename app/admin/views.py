@@ -104,7 +104,7 @@ def modeler():
     except ValidationError as exc:
         flash(first_error(exc.messages), "error")
         return redirect(url_for("admin.processes"))
-    opened = services.open_for_editing(query["key"])
+    opened = services.open_for_editing(query["key"], query["version"])
     config = {**opened, "texts": _modeler_texts(), "departments": services.department_choices(), "forms": services.form_keys(),
               "orgLevels": [{"code": c, "name": _(n)} for c, n in ORG_LEVELS],
               "urls": {"validate": url_for("admin.api_validate"), "draft": url_for("admin.api_draft"),
@@ -138,6 +138,21 @@ def delete_draft(key):
     services.delete_draft(key, current_user)
     db.commit()
     flash(_("草稿已删除：%(key)s", key=key), "success")
+    return redirect(url_for("admin.processes"))
+
+
+@bp.post("/drafts/<key>/deploy")
+def deploy_draft(key):
+    """Deploy a saved draft from the process list; refused drafts are reported, nothing is lost."""
+    try:
+        result = services.deploy_draft(key, current_user)
+    except DeployError as exc:
+        db.rollback()
+        flash(_("草稿未能部署：%(reason)s", reason=exc.message), "error")
+        return redirect(url_for("admin.processes"))
+    db.commit()
+    flash(_("已部署为 %(key)s 第 %(version)s 版", key=result["key"], version=result["version"])
+          if result["is_new"] else _("内容与当前版本相同，未产生新版本"), "success")
     return redirect(url_for("admin.processes"))
 
 

@@ -1,5 +1,6 @@
 """Process list, download, drafts, upload, deploy of new versions, diff, access control and audit rows."""
 import io
+import json
 
 from sqlalchemy import select
 
@@ -159,3 +160,31 @@ def test_english_interface(admin_client):
     assert "New process" in page and "Upload BPMN file" in page
     modeler = admin_client.get("/admin/modeler").get_data(as_text=True)
     assert "Validate" in modeler and "Deploy new version" in modeler and '"department": "Department"' in modeler
+
+
+def test_deploy_draft_from_the_list(admin_client, admin_user, bpmn, db_session):
+    admin_client.post("/admin/api/drafts", json={"xml": bpmn(form_key="not_there")})
+    refused = admin_client.post("/admin/drafts/admin_flow/deploy", follow_redirects=True).get_data(as_text=True)
+    assert "草稿未能部署" in refused and "not_there" in refused
+    assert db_session.scalar(select(ProcessDraft)) is not None  # nothing lost
+
+    admin_client.post("/admin/api/drafts", json={"xml": bpmn()})
+    done = admin_client.post("/admin/drafts/admin_flow/deploy", follow_redirects=True).get_data(as_text=True)
+    assert "已部署为 admin_flow 第 1 版" in done
+    assert db_session.scalar(select(ProcessDraft)) is None
+    assert db_session.scalar(select(ProcessDefinition)).deployed_by_id == admin_user.id
+
+
+def test_open_a_given_version(admin_client, bpmn):
+    def embedded(text):  # the page embeds the XML as JSON (non-ASCII escaped)
+        return json.dumps(text)[1:-1]
+
+    admin_client.post("/admin/api/deploy", json={"xml": bpmn(name="第一版")})
+    admin_client.post("/admin/api/deploy", json={"xml": bpmn(name="第二版")})
+    admin_client.post("/admin/api/drafts", json={"xml": bpmn(name="草稿版")})
+    assert embedded("草稿版") in admin_client.get("/admin/modeler?key=admin_flow").get_data(as_text=True)
+    first = admin_client.get("/admin/modeler?key=admin_flow&version=1").get_data(as_text=True)
+    assert embedded("第一版") in first and embedded("草稿版") not in first
+    assert admin_client.get("/admin/modeler?key=admin_flow&version=9").status_code == 404
+    bad = admin_client.get("/admin/modeler?key=admin_flow&version=x", follow_redirects=True)
+    assert "版本号无效" in bad.get_data(as_text=True)
