@@ -1,0 +1,104 @@
+"""监督抽查任务 (supervision_sampling): plan, sampling, testing, report; one disposal case per failed batch."""
+from datetime import date, timedelta
+
+import pytest
+
+from app.engine.deploy import deploy_files
+from app.seed.reference import unit_by_code
+from tests.processes.conftest import PROCESSES, beijing_date
+
+KIND = "supervision_sampling"
+# Each failed batch opens a failed_sample_disposal case; it calls the penalty and credit processes.
+FILES = ("supervision_sampling", "failed_sample_disposal", "penalty_case", "credit_disclosure", "listed_supervision",
+         "recall")
+FACTS = {"plan_name": "2026年第一季度电线电缆产品质量监督抽查", "sample_count": 3, "sampling_due": "2026-04-04"}
+
+
+@pytest.fixture()
+def library(db_session):
+    """This process and those it opens (other files are still being written), forms checked."""
+    files = {f"{k}.bpmn": (PROCESSES / f"{k}.bpmn").read_bytes() for k in FILES if (PROCESSES / f"{k}.bpmn").exists()}
+    assert "failed_sample_disposal.bpmn" in files
+    return {r.key: r for r in deploy_files(files)}
+
+
+def assert_task(driver, spec_name, due, department, org="350100"):
+    row = driver.task(spec_name)
+    assert (row.department_code, row.org_unit_id) == (department, unit_by_code(org).id), spec_name
+    assert beijing_date(row.due_at) == due, spec_name
+    return row
+
+
+def batch(enterprise, n, conclusion, **kw):
+    row = {"sample_no": f"CC2026{n:04d}", "test_report_no": f"BG-2026-{n:04d}", "product_category": "wire_cable",
+           "product_name": f"聚氯乙烯绝缘电缆{n}号", "is_key_product": True, "enterprise_uscc": enterprise.uscc,
+           "enterprise_name": enterprise.name, "conclusion": conclusion, "failed_item": None, "item_limit": None,
+           "measured": None, "is_safety": False, "is_consumer_product": False, "goods_value": "0"}
+    if conclusion == "fail":
+        row.update(failed_item="导体电阻", item_limit="≤1.83 Ω/km", measured="2.41 Ω/km", is_safety=True,
+                   goods_value="12800.00")
+    row.update(kw)
+    return row
+
+
+def run_to_report(open_case_for, clock):
+    case = open_case_for(KIND, "350100", facts=dict(FACTS), product_category="wire_cable", is_key_product=True)
+    assert case.ready_names() == ["ss_plan"]
+    assert_task(case, "ss_plan", date(2026, 3, 9), "quality_supervision")
+    case.complete("ss_plan")
+    # Saturday 4 April 2026 is in the Qingming holiday (4-6 April): the sampling is due Tuesday 7 April.
+    assert_task(case, "ss_sampling", date(2026, 4, 7), "testing_body")
+    case.travel(clock, timedelta(days=14))  # Monday 16 March
+    case.complete("ss_sampling")
+    assert_task(case, "ss_testing", date(2026, 4, 14), "testing_body")  # 20 WD, Qingming 4-6 April off
+    case.complete("ss_testing")
+    assert_task(case, "ss_report", date(2026, 3, 23), "testing_body")
+    return case
+
+
+def test_all_batches_pass_no_disposal_case(library, clock, open_case_for, make_enterprise):
+    case = run_to_report(open_case_for, clock)
+    ent = make_enterprise()
+    case.complete("ss_report", batches=[batch(ent, 1, "pass"), batch(ent, 2, "pass")])
+    assert case.ready_names() == ["ss_summary"]
+    assert case.follow_ups() == []
+    case.complete("ss_summary")
+    assert case.status() == ("closed", "completed")
+    assert [b["conclusion"] for b in case.case.facts["batches"]] == ["pass", "pass"]
+
+
+def test_one_failed_batch_opens_one_disposal_case_with_its_facts(library, clock, open_case_for, make_enterprise):
+    case = run_to_report(open_case_for, clock)
+    good, bad = make_enterprise(), make_enterprise()
+    case.complete("ss_report", test_lab="福建省产品质量检验研究院", report_date="2026-03-16", is_food=False,
+                  batches=[batch(good, 1, "pass"), batch(bad, 2, "fail", is_consumer_product=True)])
+    disposal = case.follow_up("failed_sample_disposal")
+    facts = disposal.case.facts
+    assert (facts["sample_no"], facts["test_report_no"], facts["test_lab"], facts["test_date"]) == \
+        ("CC20260002", "BG-2026-0002", "福建省产品质量检验研究院", "2026-03-16")
+    assert facts["failed_items"] == [{"item": "导体电阻", "limit": "≤1.83 Ω/km", "measured": "2.41 Ω/km",
+                                      "is_safety": True}]
+    assert (facts["is_food"], facts["is_consumer_product"], facts["goods_value"]) == (False, True, 12800.0)
+    assert disposal.case.enterprise_id == bad.id
+    assert (disposal.case.product_category, disposal.case.is_key_product) == ("wire_cable", True)
+    assert disposal.case.org_unit_id == unit_by_code("350100").id
+    assert disposal.ready_names() != []  # its own lifecycle has started
+    case.complete("ss_summary")
+    assert case.status() == ("closed", "completed")
+    assert disposal.status() == ("open", "running")
+
+
+def test_three_failed_batches_open_three_disposal_cases(library, clock, open_case_for, make_enterprise):
+    case = run_to_report(open_case_for, clock)
+    ents = [make_enterprise() for _ in range(4)]
+    rows = [batch(ents[0], 1, "fail"), batch(ents[1], 2, "pass"), batch(ents[2], 3, "fail"),
+            batch(ents[3], 4, "fail", is_key_product=False)]
+    case.complete("ss_report", batches=rows)
+    opened = case.follow_ups("failed_sample_disposal")
+    assert sorted(c.facts["sample_no"] for c in opened) == ["CC20260001", "CC20260003", "CC20260004"]
+    assert sorted(c.enterprise_id for c in opened) == sorted([ents[0].id, ents[2].id, ents[3].id])
+    assert [c.is_key_product for c in sorted(opened, key=lambda c: c.facts["sample_no"])] == [True, True, False]
+    # Later steps of the sampling case do not open them again.
+    case.complete("ss_summary")
+    assert len(case.follow_ups("failed_sample_disposal")) == 3
+    assert case.status() == ("closed", "completed")
