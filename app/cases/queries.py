@@ -136,6 +136,28 @@ def open_deadlines(case_id) -> list[dict]:
     return out
 
 
+def fact_deadlines(case, locale=None) -> list[dict]:
+    """Dates in the case's facts named *_due / *_deadline, with working days left (campaign dates etc.)."""
+    from datetime import date
+
+    fields = _form_fields()
+    today = china_today()
+    cal = get_calendar()
+    out = []
+    for key, value in (case.facts or {}).items():
+        if not key.endswith(("_due", "_deadline")) or not isinstance(value, str):
+            continue
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            continue
+        fd = fields.get(key)
+        label = fd.label_for(locale) if fd else START_FACT_LABELS.get(key, key)
+        out.append({"label": label, "date": day, "remaining_wd": cal.working_days_between(today, day),
+                    "is_overdue": case.status == "open" and day < today})
+    return sorted(out, key=lambda d: d["date"])
+
+
 def related_cases(user, case) -> dict:
     """The parent case (facts.parent_case_number) and follow-ups, limited to the user's scope."""
     parent = None
@@ -263,5 +285,6 @@ def case_page(user, case_id, locale=None) -> dict:
 
     case = get_case_for(user, case_id)
     return {"case": case, "facts": readable_facts(case, locale), "deadlines": open_deadlines(case.id),
+            "fact_deadlines": fact_deadlines(case, locale),
             "events": timeline(case.id), "attachments": list_attachments(case.id), "notes": list_notes(case.id),
             "related": related_cases(user, case), "now": utcnow()}

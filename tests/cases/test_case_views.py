@@ -198,3 +198,12 @@ def test_timeline_names_whom_a_task_was_assigned_to(db_session, kinds_deployed, 
     assign_task(_ready(db_session, case).id, head, clerk.id, reason="熟悉该企业")
     html = login_as(head).get(f"/cases/{case.id}").get_data(as_text=True)
     assert "指派任务" in html and f"登记审核 → {clerk.display_name}" in html
+
+
+def test_case_page_lists_dates_from_the_facts(db_session, kinds_deployed, make_user, make_case, login_as):
+    case = make_case("hazard_investigation", "350121", facts={
+        "campaign_name": "专项", "self_inspection_due": "2020-05-20", "inspection_due": "2099-07-25"})
+    html = login_as(make_user("350121")).get(f"/cases/{case.id}").get_data(as_text=True)
+    section = html.split('class="grid compact fact-deadlines"', 1)[1].split("</table>", 1)[0]
+    assert "自查截止日期" in section and "2020-05-20" in section and "已超期" in section
+    assert "现场检查截止日期" in section and "2099-07-25" in section and "个工作日" in section
