@@ -4,7 +4,8 @@ Attribution rules (shown on the report page as the 口径): a case counts by its
 case by its closing date; self-inspections, inspections, interviews and help by their own dates
 (self_inspection_date, inspection_date, interview_date, help_date; else the case's opening date), the
 hazards found by the inspection date; penalty decisions and fines by the decision date, referrals by
-the transfer date (else the decision date); sampling batches by the sampling task's opening date.
+the transfer date (else the decision date); sampling batches by the test report date (else the
+sampling task's opening date), in the product class of each batch.
 Status-type values (fixed / open hazards) are as of generation.
 """
 from datetime import date, timedelta
@@ -107,11 +108,9 @@ def _figures(cases, unit, period: Period) -> dict:
     out["interviews"] = sum(1 for c in hazard if period.holds(_case_day(c, "interview_date")))
     out["help_given"] = len({c.enterprise_id or -c.id for c in hazard
                              if is_true(c.facts.get("help_given")) and period.holds(_own_day(c, "help_date"))})
-    for c in cases:
-        if c.kind == "supervision_sampling" and period.holds(local_date(c.opened_at)):
-            batches = rows_of(c.facts.get("batches"))
-            out["sampling_batches"] += len(batches)
-            out["sampling_failed"] += sum(1 for b in batches if b.get("conclusion") == "fail")
+    batches = [b for _c, b in _batches(cases, period)]
+    out["sampling_batches"] = len(batches)
+    out["sampling_failed"] = sum(1 for b in batches if b.get("conclusion") == "fail")
     fines = confiscations = 0
     for c in cases:
         if c.kind != "penalty_case":
@@ -143,16 +142,26 @@ def category_table(cases, period: Period) -> list[dict]:
     by_cat: dict[str, list] = {}
     for c in cases:
         by_cat.setdefault(c.product_category or "", []).append(c)
+    # A sampling task covers several classes: its batches count under each batch's own class.
+    batches_by_cat: dict[str, list] = {}
+    for c, batch in _batches(cases, period):
+        batches_by_cat.setdefault(batch.get("product_category") or c.product_category or "", []).append(batch)
     rows = []
-    for code in sorted(by_cat, key=lambda k: (k == "", k)):
-        f = _figures_for_rows(by_cat[code], period)
+    for code in sorted(set(by_cat) | set(batches_by_cat), key=lambda k: (k == "", k)):
+        f = _figures_for_rows(by_cat.get(code, []), batches_by_cat.get(code, []), period)
         if any(v not in (0, "0.00") for v in f.values()):  # classes with nothing in the period are left out
             rows.append({"category": code, "label": category_label(code), **f})
     return rows
 
 
-def _figures_for_rows(cases, period):
-    hazards_found = hazards_fixed = batches = failed = decisions = 0
+def _batches(cases, period):
+    """(sampling case, batch row) of the batches reported in the period."""
+    return [(c, b) for c in cases if c.kind == "supervision_sampling" and period.holds(_own_day(c, "report_date"))
+            for b in rows_of((c.facts or {}).get("batches"))]
+
+
+def _figures_for_rows(cases, batches, period):
+    hazards_found = hazards_fixed = decisions = 0
     fines = 0
     inspected = set()
     for c in cases:
@@ -163,16 +172,13 @@ def _figures_for_rows(cases, period):
                 rows = _hazard_rows(c)
                 hazards_found += len(rows)
                 hazards_fixed += sum(1 for r in rows if r.get("status") == "fixed")
-        elif c.kind == "supervision_sampling" and period.holds(local_date(c.opened_at)):
-            rows = rows_of(c.facts.get("batches"))
-            batches += len(rows)
-            failed += sum(1 for b in rows if b.get("conclusion") == "fail")
         elif c.kind == "penalty_case" and _is_decision(c) and period.holds(_decision_day(c)):
             decisions += 1
             fines += as_amount(c.facts.get("fine_amount"))
     opened = sum(1 for c in cases if period.holds(local_date(c.opened_at)))
     return {"cases_opened": opened, "enterprises_inspected": len(inspected), "hazards_found": hazards_found,
-            "hazards_fixed": hazards_fixed, "sampling_batches": batches, "sampling_failed": failed,
+            "hazards_fixed": hazards_fixed, "sampling_batches": len(batches),
+            "sampling_failed": sum(1 for b in batches if b.get("conclusion") == "fail"),
             "penalty_decisions": decisions, "fines": f"{fines:.2f}"}
 
 

@@ -36,6 +36,14 @@ def campaign(db_session, case_at):
                                 {"sample_no": "S1", "is_key_product": True, "conclusion": "pass"},
                                 {"sample_no": "S2", "is_key_product": False, "conclusion": "fail"},
                                 {"sample_no": "S3", "is_key_product": False, "conclusion": "pass"}]})
+    # Batches count by their test report date and in their own product class.
+    c["sampling_late_report"] = case_at("2026-10-20 02:00", "supervision_sampling", "350121", facts={
+        "report_date": "2026-11-17", "batches": [{"sample_no": "S4", "product_category": "cement",
+                                                  "is_key_product": True, "conclusion": "fail"}]})
+    c["sampling_june"] = case_at("2026-06-01 02:00", "supervision_sampling", "350121", product_category="wire_cable",
+                                 facts={"report_date": "2026-06-10", "batches": [
+                                     {"sample_no": "S5", "product_category": "cement", "conclusion": "pass"},
+                                     {"sample_no": "S6", "product_category": "e_bike", "conclusion": "fail"}]})
     c["penalty"] = case_at("2026-10-01 02:00", "penalty_case", "350121", product_category="e_bike", facts={
         "decision_result": "penalty", "decision_no": "闽侯市监罚〔2026〕8号", "decision_date": "2026-11-18",
         "fine_amount": 5000.5, "confiscation_amount": "1200", "referred_to_police": True,
@@ -55,12 +63,13 @@ def campaign(db_session, case_at):
 EXPECTED_WEEK = {
     "enterprises_self_inspected": 1, "enterprises_inspected": 1, "hazards_found_general": 2,
     "hazards_found_major": 1, "hazards_fixed_general": 1, "hazards_fixed_major": 1, "hazards_open_general": 1,
-    "hazards_open_major": 0, "sampling_batches": 3, "sampling_failed": 1, "cases_opened": 4, "cases_closed": 1,
+    "hazards_open_major": 0, "sampling_batches": 4, "sampling_failed": 2, "cases_opened": 4, "cases_closed": 1,
     "penalty_decisions": 1, "fines": "5000.50", "confiscations": "1200.00", "referrals": 1, "interviews": 1,
     "listings": 1, "help_given": 1}
 EXPECTED_CUMULATIVE = {
     **EXPECTED_WEEK, "enterprises_self_inspected": 2, "enterprises_inspected": 2, "hazards_found_general": 3,
-    "hazards_found_major": 2, "hazards_fixed_general": 2, "hazards_open_major": 1, "cases_opened": 7}
+    "hazards_found_major": 2, "hazards_fixed_general": 2, "hazards_open_major": 1, "cases_opened": 9,
+    "sampling_batches": 6, "sampling_failed": 3}
 
 
 def test_weekly_period_is_previous_thursday_to_wednesday():
@@ -102,18 +111,25 @@ def test_annual_summary_tables(campaign):
     period = summary_period("annual", 2026)
     assert (period.start, period.end) == (date(2026, 1, 1), date(2026, 11, 5))
     figures = build_report_figures("annual", unit_by_code("350100"), period)
-    # Only what happened by November 5: case "a" and two penalty cases (their decisions are dated later).
-    assert figures["cumulative"]["cases_opened"] == 3
+    # Only what happened by November 5: case "a", two penalty cases (their decisions are dated later) and
+    # the June sampling task; the October one's report is dated later.
+    assert figures["cumulative"]["cases_opened"] == 5
+    assert (figures["cumulative"]["sampling_batches"], figures["cumulative"]["sampling_failed"]) == (2, 1)
     assert figures["cumulative"]["hazards_found_major"] == 1
     assert figures["cumulative"]["penalty_decisions"] == 0
-    assert [c["number"] for c in figures["cases"]] == [
-        campaign["no_penalty"].number, campaign["penalty"].number, campaign["a"].number]
+    assert [c["number"] for c in figures["cases"]] == [campaign[k].number for k in (
+        "sampling_june", "no_penalty", "penalty", "a", "sampling_late_report")]
     assert [(h["description"], h["severity"], h["status"]) for h in figures["hazards"]] == [
         ("充电器过热", "general", "fixed"), ("电池无 3C", "major", "open")]
-    e_bike, blank = figures["by_category"]
-    assert (e_bike["label"], e_bike["cases_opened"], e_bike["hazards_found"], e_bike["hazards_fixed"]) == \
-        ("电动自行车", 2, 2, 1)
-    assert (blank["label"], blank["cases_opened"], blank["penalty_decisions"]) == ("未填写", 1, 0)
+    table = {r["category"]: r for r in figures["by_category"]}
+    # June's cement batch counts as cement, October's (reported November 17) not at all.
+    assert list(table) == ["cement", "e_bike", "wire_cable", ""]
+    assert (table["cement"]["cases_opened"], table["cement"]["sampling_batches"], table["cement"]["sampling_failed"]) \
+        == (0, 1, 0)
+    assert [table["e_bike"][k] for k in ("label", "cases_opened", "hazards_found", "hazards_fixed",
+                                         "sampling_batches", "sampling_failed")] == ["电动自行车", 2, 2, 1, 1, 1]
+    assert (table["wire_cable"]["cases_opened"], table["wire_cable"]["sampling_batches"]) == (1, 0)
+    assert (table[""]["label"], table[""]["cases_opened"], table[""]["penalty_decisions"]) == ("未填写", 2, 0)
 
 
 @freeze_time("2026-11-19 04:00")
@@ -124,5 +140,7 @@ def test_summary_xlsx_has_a_sheet_per_table(campaign):
     wb = load_workbook(BytesIO(report_workbook(report)))
     assert wb.sheetnames == ["主要指标", "分产品类别", "隐患清单", "案件清单"]
     assert wb["案件清单"]["A1"].value == "案件编号"
-    # Nothing of the campaign was opened by July 25.
-    assert wb["案件清单"].max_row == 1
+    # By July 25 only the June sampling task: one case, its two batches under their own classes.
+    assert [r[0] for r in wb["案件清单"].iter_rows(min_row=2, values_only=True)] == [campaign["sampling_june"].number]
+    by_class = {r[0]: r for r in wb["分产品类别"].iter_rows(min_row=2, values_only=True)}
+    assert (by_class["水泥"][5], by_class["电动自行车"][5], by_class["电动自行车"][6]) == (1, 1, 1)
