@@ -85,7 +85,6 @@ def test_overdue_self_inspection_major_hazard_violation_and_help_run_side_by_sid
     assert listing.case.facts["listing_reason"] == "major_hazard"
     assert listing.case.facts["campaign_name"] == FACTS["campaign_name"]
     assert listing.ready_names() == ["ls_propose"]
-    case.complete("pc_lead_check", open_decision="not_open", request_open_extension=False)
     case.complete("hi_help", help_given=True)
     case.complete("hi_rectify")
     assert_task(case, "hi_recheck", date(2026, 6, 4))
@@ -94,6 +93,10 @@ def test_overdue_self_inspection_major_hazard_violation_and_help_run_side_by_sid
     case.complete("hi_rectify")
     case.complete("hi_recheck", recheck_result="closed")
     case.complete("hi_closeout")
+    # The case waits for the penalty case run inside it before it closes.
+    assert case.ready_names() == ["pc_lead_check"]
+    assert case.status() == ("open", "running")
+    case.complete("pc_lead_check", open_decision="not_open", request_open_extension=False)
     assert case.status() == ("closed", "completed")
     assert case.case.facts["help_given"] is True
     assert len(case.follow_ups("listed_supervision")) == 1  # already listed for the major hazard
