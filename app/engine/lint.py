@@ -1,7 +1,9 @@
 """Validation of one BPMN file before deploy: everything deploy checks, plus graph checks, located by element."""
+import ast
 import re
 
 from flask import current_app
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.engine import bpmn_meta
 from app.engine.deploy import _context_files, _form_exists
@@ -43,6 +45,7 @@ def lint_bpmn(data: bytes, filename: str = "process.bpmn") -> list[Problem]:
         problems.extend(exc.problems)
     for process_el in processes:
         problems.extend(graph_problems(process_el, filename))
+        problems.extend(timer_value_problems(process_el, filename))
     _locate_by_line(root, problems)
     return _unique(problems)
 
@@ -75,6 +78,40 @@ def graph_problems(process_el, filename="") -> list[Problem]:
             problems.append(Problem(f"网关“{name}”没有默认流向：所有条件都不成立时流程将出错", filename, eid,
                                     el.sourceline, "warning"))
     return problems
+
+
+TIMER_KINDS = {
+    "timeDuration": ("时长", "如 \"P15D\"、\"PT24H\"", TimerEventDefinition.parse_iso_duration),
+    "timeDate": ("时间点", "如 \"2026-12-31T17:00:00+08:00\"", TimerEventDefinition.get_datetime),
+    "timeCycle": ("循环周期", "如 \"R3/PT1H\"", TimerEventDefinition.parse_iso_recurring_interval),
+}
+
+
+def timer_value_problems(process_el, filename="") -> list[Problem]:
+    """Quoted timer values the engine could not parse when the timer starts (deploy only checks syntax)."""
+    problems = []
+    for tag, (label, example, parse) in TIMER_KINDS.items():
+        for timer in process_el.iter(f"{BPMN}{tag}"):
+            try:
+                value = ast.literal_eval((timer.text or "").strip())
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                continue  # an expression over case data: checked by deploy, evaluated at runtime
+            if not isinstance(value, str):
+                continue
+            try:
+                parse(value)
+            except Exception:  # the library raises bare Exception/ValueError/AttributeError here
+                problems.append(Problem(f"定时器{label}“{value}”不是有效的 ISO 8601 值（{example}）", filename,
+                                        _event_id(timer), timer.sourceline))
+    return problems
+
+
+def _event_id(el) -> str:
+    """The id of the event (or other flow element) a timer definition belongs to."""
+    node = el.getparent()
+    while node is not None and not (_local(node) in NODE_TAGS and node.get("id")):
+        node = node.getparent()
+    return node.get("id") if node is not None else ""
 
 
 def _reachable(nodes, outgoing, incoming) -> set:

@@ -106,3 +106,19 @@ def test_call_activity_to_unknown_process(admin_client, bpmn):
     result = validate(admin_client, xml)
     [problem] = by_element(result["problems"])["call_penalty"]
     assert result["ok"] is False and "no_such_process" in problem["message"] and "尚未部署" in problem["message"]
+
+
+def test_quoted_timer_values_must_parse(admin_client, bpmn):
+    def with_timer(kind, text):
+        timer = (f'<bpmn:boundaryEvent id="late" attachedToRef="review"><bpmn:timerEventDefinition>'
+                 f'<bpmn:{kind}>{text}</bpmn:{kind}></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+                 '<bpmn:sequenceFlow id="f_late" sourceRef="late" targetRef="end_no"/>')
+        return validate(admin_client, bpmn(extra=timer))
+
+    result = with_timer("timeDuration", '"P15X"')
+    [problem] = by_element(result["problems"])["late"]
+    assert result["ok"] is False and "P15X" in problem["message"] and "ISO 8601" in problem["message"]
+    assert "2026-13-45" in by_element(with_timer("timeDate", '"2026-13-45"')["problems"])["late"][0]["message"]
+    for kind, good in (("timeDuration", '"PT24H"'), ("timeDate", '"2026-12-31T17:00:00+08:00"'),
+                       ("timeCycle", '"R3/PT1H"'), ("timeDate", "objection_deadline")):
+        assert "late" not in by_element(with_timer(kind, good)["problems"]), (kind, good)
