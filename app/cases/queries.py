@@ -52,9 +52,10 @@ def filtered_cases(user, filters):
         # A unit outside the user's scope (or unknown) narrows to nothing rather than widening it.
         stmt = stmt.where(OrgUnit.path.startswith(unit.path)) if unit else stmt.where(false())
     if filters.get("q"):
-        like = f"%{filters['q'].strip()}%"
+        text = filters["q"].strip()
+        like = f"%{text}%"
         stmt = stmt.where(or_(Case.number.ilike(like), Case.title.ilike(like), Case.product_name.ilike(like),
-                              Enterprise.name.ilike(like)))
+                              Enterprise.name.ilike(like), Enterprise.uscc == text.upper()))
     for key in ("kind", "status"):
         if filters.get(key):
             stmt = stmt.where(getattr(Case, key) == filters[key])
