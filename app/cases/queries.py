@@ -53,9 +53,10 @@ def filtered_cases(user, filters):
         stmt = stmt.where(OrgUnit.path.startswith(unit.path)) if unit else stmt.where(false())
     if filters.get("q"):
         text = filters["q"].strip()
-        like = f"%{text}%"
-        stmt = stmt.where(or_(Case.number.ilike(like), Case.title.ilike(like), Case.product_name.ilike(like),
-                              Enterprise.name.ilike(like), Enterprise.uscc == text.upper()))
+        # autoescape: a typed % or _ is searched for literally, not as a wildcard.
+        stmt = stmt.where(or_(*(col.icontains(text, autoescape=True) for col in
+                                (Case.number, Case.title, Case.product_name, Enterprise.name)),
+                              Enterprise.uscc == text.upper()))
     for key in ("kind", "status"):
         if filters.get(key):
             stmt = stmt.where(getattr(Case, key) == filters[key])
@@ -71,7 +72,7 @@ def filtered_cases(user, filters):
         stmt = stmt.where(Case.opened_at < _china_midnight_utc(filters["opened_to"] + timedelta(days=1)))
     if filters.get("enterprise"):
         text = filters["enterprise"].strip()
-        stmt = stmt.where(or_(Enterprise.uscc == text.upper(), Enterprise.name.ilike(f"%{text}%")))
+        stmt = stmt.where(or_(Enterprise.uscc == text.upper(), Enterprise.name.icontains(text, autoescape=True)))
     column = SORT_COLUMNS[filters.get("sort") or "opened_at"]
     order = column.asc() if filters.get("dir") == "asc" else column.desc()
     return stmt.order_by(order, Case.id.desc())

@@ -44,6 +44,7 @@ def test_filters_narrow_the_list(db_session, kinds_deployed, make_user, make_cas
     assert numbers(enterprise="安全化工") == {key.number}
     assert numbers(q="风险信号") == {plain.number}
     assert numbers(q=ent.uscc.lower()) == {key.number}
+    assert numbers(q="%") == set()  # wildcards are searched literally
     assert numbers(status="closed") == set()
     today = (utcnow() + timedelta(hours=8)).date()
     assert numbers(opened_from=today.isoformat(), opened_to=today.isoformat()) == {key.number, plain.number}
