@@ -167,6 +167,16 @@ def test_expired_seizure_is_supervised_by_the_city_while_still_open(clock, open_
     assert case.ready_names() == ["pc_pre_notice"]
 
 
+def test_investigation_running_past_the_90_days_is_supervised_by_the_city(clock, open_case_for):
+    case = open_case_for("penalty_case", facts=REASON)
+    open_and_investigate(case)
+    move_to(case, clock, date(2026, 6, 1))
+    assert case.ready_names() == ["pc_investigation"]
+    move_to(case, clock, date(2026, 6, 2))
+    assert case.ready_names() == ["pc_decision_supervise", "pc_investigation"]
+    assert unit_code(case.task("pc_decision_supervise")) == "350100"
+
+
 def test_no_hearing_request_then_overdue_decision_escalates_and_no_penalty_closes(clock, open_case_for):
     case = open_case_for("penalty_case", facts=REASON)
     open_and_investigate(case)
