@@ -142,7 +142,7 @@ def fact_deadlines(case, locale=None) -> list[dict]:
     """Dates in the case's facts named *_due / *_deadline, with working days left (campaign dates etc.)."""
     from datetime import date
 
-    fields = _form_fields()
+    fields = _form_fields(case.id)
     today = china_today()
     cal = get_calendar()
     out = []
@@ -221,13 +221,20 @@ def timeline(case_id) -> list[dict]:
     return out
 
 
-def _form_fields():
-    """Every form field by name (first form wins), so facts get the label their form gave them."""
+def _form_fields(case_id=None):
+    """Form fields by name, so facts get the label their form gave them.
+
+    The forms of the case's own tasks come first: two forms may use one field name differently.
+    """
     from app.formdefs.registry import get_registry
 
     registry = get_registry()
+    keys = registry.keys()
+    if case_id is not None:
+        own = set(db.scalars(select(HumanTask.form_key).where(HumanTask.case_id == case_id)))
+        keys = sorted(k for k in keys if k in own) + [k for k in keys if k not in own]
     found = {}
-    for key in registry.keys():
+    for key in keys:
         try:
             form = registry.get(key)
         except Exception:  # one malformed form file must not take the case page down
@@ -253,7 +260,7 @@ def _cell(value, fd=None):
 
 def readable_facts(case, locale=None) -> list[dict]:
     """The case's facts as rows: {label, value} or {label, columns, rows} for table-valued facts."""
-    fields = _form_fields()
+    fields = _form_fields(case.id)
     out = []
     for key, value in (case.facts or {}).items():
         if key in HIDDEN_FACTS or key.startswith("_"):
