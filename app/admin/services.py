@@ -6,6 +6,7 @@ from app.audit.services import record_event
 from app.auth.models import Department, User
 from app.db import db, utcnow
 from app.engine.deploy import deploy_files, get_definition, latest_definition
+from app.engine.bpmn_meta import CAMUNDA_NS
 from app.engine.errors import DeployError, InvalidInput, NotFound, Problem
 from app.engine.lint import lint_bpmn, process_key_of
 from app.engine.models import ProcessDefinition, ProcessInstance
@@ -84,7 +85,14 @@ def blank_xml(key: str, name: str) -> str:
 
 
 def open_for_editing(key: str | None, version: int | None = None) -> dict:
-    """What the modeler opens: the given version, else the key's draft, else its newest version, else a blank."""
+    """What the modeler opens (given version, else draft, else newest version, else blank) and its dialect."""
+    opened = _opened(key, version)
+    # A file drawn in Camunda Modeler keeps its camunda: attributes; the side panel edits those then.
+    opened["dialect"] = "camunda" if CAMUNDA_NS in opened["xml"] else "spiff"
+    return opened
+
+
+def _opened(key, version) -> dict:
     if key and version:
         definition = db.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key,
                                                                ProcessDefinition.version == version))

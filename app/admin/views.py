@@ -49,6 +49,8 @@ def _modeler_texts() -> dict:
         "invalid": _("校验未通过，请按提示修改（点击问题可定位到图中元素）"),
         "confirmDeploy": _("确定部署为新版本？运行中的实例继续按原版本执行。"),
         "importWarnings": _("图已打开，但有无法识别的内容："), "importFailed": _("无法打开该流程图："),
+        "camundaFormHint": _("camunda:formKey；留空时使用 Camunda 生成的表单（formData）"),
+        "camundaNote": _("此流程为 Camunda Modeler 格式：科室取自 camunda:candidateGroups，表单取自 camunda:formKey 或 formData。"),
     }
 
 

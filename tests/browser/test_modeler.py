@@ -208,3 +208,43 @@ def test_modeler_keeps_what_it_does_not_edit(page, login, live_server):
     assert "逐批初审" in draft
     assert re.search(r"<bpmn:loopDataInputRef>batches</bpmn:loopDataInputRef>", draft)
     assert '<spiffworkflow:property name="dueRule" value="5WD"' in draft
+
+
+@pytest.mark.browser
+def test_modeler_edits_camunda_attributes(page, login, live_server):
+    """A Camunda Modeler file keeps its dialect: the panel edits camunda:candidateGroups and camunda:formKey."""
+    live_server.add_form(FORM)
+    spiff_props = _v1_xml().split("<bpmn:extensionElements>", 1)[1].split("</bpmn:extensionElements>", 1)[0]
+    xml = (_v1_xml().replace(KEY, "modeler_camunda")
+           .replace(f"<bpmn:extensionElements>{spiff_props}</bpmn:extensionElements>", "")
+           .replace('xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"',
+                    'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"')
+           .replace('<bpmn:userTask id="review" name="初审">',
+                    '<bpmn:userTask id="review" name="初审" camunda:candidateGroups="quality_supervision" '
+                    'camunda:formKey="modeler_check_form">'))
+    live_server.deploy_xml(xml, "modeler_camunda.bpmn")
+
+    login(page, "admin")
+    page.goto("/admin/modeler?key=modeler_camunda")
+    page.wait_for_selector("body[data-modeler-ready='1']", state="attached")
+    _click_element(page, "review")
+    expect(page.locator("#panel")).to_contain_text("Camunda")
+    expect(page.locator("#prop-department")).to_have_value("quality_supervision")
+    page.select_option("#prop-department", "enforcement")
+    page.fill("#prop-formKey", "camunda_missing_form")
+    page.press("#prop-formKey", "Tab")
+    page.click("#btn-validate")
+    expect(page.locator('#problem-list li[data-element="review"]')).to_contain_text("camunda_missing_form")
+    page.fill("#prop-formKey", "modeler_check_form")
+    page.press("#prop-formKey", "Tab")
+    page.click("#btn-validate")
+    expect(page.locator("#modeler-status")).to_contain_text("校验通过")
+    page.click("#btn-save")
+    expect(page.locator("#modeler-status")).to_contain_text("草稿已保存")
+
+    from app.admin.models import ProcessDraft
+    from app.db import db
+
+    with live_server.session():
+        draft = db.query(ProcessDraft).filter_by(process_key="modeler_camunda").one().xml
+    assert 'camunda:candidateGroups="enforcement"' in draft and "spiffworkflow:properties" not in draft

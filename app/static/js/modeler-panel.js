@@ -152,6 +152,7 @@
 
   Panel.prototype.userTaskFields = function (element) {
     var T = this.T, self = this, cfg = this.config;
+    if (cfg.dialect === "camunda") { this.camundaTaskFields(element); return; }
     var props = this.spiffProps(element.businessObject);
     var set = function (name) { return function (v) { self.setSpiffProp(element, name, v); }; };
     var departments = [{ code: "", name: T.choose }].concat(cfg.departments.map(function (d) {
@@ -161,6 +162,19 @@
     this.select(T.orgLevel, "orgLevel", props.orgLevel || "case", cfg.orgLevels, set("orgLevel"));
     this.text(T.formKey, "formKey", props.formKey, set("formKey"), T.formKeyHint, "qsflow-forms");
     this.text(T.dueRule, "dueRule", props.dueRule, set("dueRule"), T.dueRuleHint);
+  };
+
+  // Camunda Modeler files: the engine reads camunda:candidateGroups and camunda:formKey (app/engine/bpmn_meta.py).
+  Panel.prototype.camundaTaskFields = function (element) {
+    var T = this.T, modeling = this.modeling, bo = element.businessObject;
+    var attr = function (name) { return function (v) { var p = {}; p[name] = v || undefined; modeling.updateProperties(element, p); }; };
+    var groups = (bo.get("camunda:candidateGroups") || "").split(",")[0].trim();
+    var departments = [{ code: "", name: T.choose }].concat(this.config.departments.map(function (d) {
+      return { code: d.code, name: d.name + "（" + d.code + "）" };
+    }));
+    this.select(T.department, "department", groups, departments, attr("camunda:candidateGroups"), T.departmentHint);
+    this.text(T.formKey, "formKey", bo.get("camunda:formKey"), attr("camunda:formKey"), T.camundaFormHint, "qsflow-forms");
+    this.container.appendChild(el("p", { "class": "hint", text: T.camundaNote }));
   };
 
   Panel.prototype.calledElementField = function (element) {
