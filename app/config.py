@@ -23,6 +23,8 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
     SCHEDULER_ENABLED = _env("SCHEDULER_ENABLED", "1") == "1"
     SCHEDULER_TICK_SECONDS = int(_env("SCHEDULER_TICK_SECONDS", "5"))
+    # A task this many working days past due is escalated to the department heads above it.
+    ESCALATION_AFTER_WORKING_DAYS = int(_env("ESCALATION_AFTER_WORKING_DAYS", "3"))
     BABEL_DEFAULT_LOCALE = _env("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")
     BABEL_DEFAULT_TIMEZONE = "UTC"
     # Each domain package keeps its own catalog (app/<domain>/translations); flask-babel merges them.

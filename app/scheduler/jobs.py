@@ -70,9 +70,9 @@ def send_deadline_reminders(now=None) -> int:
 
 def escalate_overdue(now=None) -> int:
     """Notify department heads of tasks overdue beyond ESCALATION_AFTER_WORKING_DAYS; one transaction."""
-    from app.notifications.deadlines import DEFAULT_ESCALATION_WORKING_DAYS, escalate_overdue_tasks
+    from app.notifications.deadlines import escalate_overdue_tasks
 
-    days = current_app.config.get("ESCALATION_AFTER_WORKING_DAYS", DEFAULT_ESCALATION_WORKING_DAYS)
+    days = current_app.config["ESCALATION_AFTER_WORKING_DAYS"]
     with unit_of_work():
         if not _leader_only():
             return 0
