@@ -248,3 +248,52 @@ def test_modeler_edits_camunda_attributes(page, login, live_server):
     with live_server.session():
         draft = db.query(ProcessDraft).filter_by(process_key="modeler_camunda").one().xml
     assert 'camunda:candidateGroups="enforcement"' in draft and "spiffworkflow:properties" not in draft
+
+
+@pytest.mark.browser
+def test_new_process_from_blank_template(page, login, live_server):
+    """A new process: name its key, draw start -> user task -> end, deploy it as version 1."""
+    live_server.add_form(FORM)
+    login(page, "admin")
+    page.goto("/admin/")
+    page.click("#new-process")
+    page.wait_for_selector("body[data-modeler-ready='1']", state="attached")
+    page.fill("#prop-process-id", "bad key!")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.press("#prop-process-id", "Tab")
+    expect(page.locator("#prop-process-id")).not_to_have_value("bad key!")
+    page.fill("#prop-process-id", "blank_flow")
+    page.press("#prop-process-id", "Tab")
+    page.fill("#prop-process-name", "空白新建流程")
+    page.press("#prop-process-name", "Tab")
+    expect(page.locator("#process-key")).to_have_text("blank_flow")
+
+    known = _new_ids(page, [])
+    _click_element(page, "StartEvent_1")
+    page.locator('.djs-context-pad .entry[data-action="append.append-task"]').click()
+    page.keyboard.type("登记")
+    page.keyboard.press("Enter")
+    page.locator('.djs-context-pad .entry[data-action="replace"]').click()
+    page.locator('.djs-popup [data-id="replace-with-user-task"]').click()
+    [task_id] = [i for i in _new_ids(page, known) if i.startswith("Activity_")]
+    _click_element(page, task_id)
+    page.locator('.djs-context-pad .entry[data-action="append.end-event"]').click()
+    page.keyboard.press("Escape")
+    _click_element(page, task_id)
+    page.select_option("#prop-department", "quality_supervision")
+    page.select_option("#prop-orgLevel", "city")
+    page.fill("#prop-formKey", "modeler_check_form")
+    page.press("#prop-formKey", "Tab")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#btn-deploy")
+    expect(page.locator("#modeler-status")).to_contain_text("已部署为 blank_flow 第 1 版")
+
+    from app.engine.deploy import latest_definition
+
+    with live_server.session():
+        definition = latest_definition("blank_flow")
+        assert definition.name == "空白新建流程"
+        task = definition.meta["user_tasks"][task_id]
+        assert (task["department"], task["orgLevel"], task["formKey"]) == ("quality_supervision", "city",
+                                                                           "modeler_check_form")
