@@ -179,10 +179,15 @@ def route(geo, src, tgt, fid):
     s, t = boxes[src], boxes[tgt]
     node = host_of.get(src, src)
     if (node, tgt) in geo["back"] or geo["col"][tgt] <= geo["col"][node]:
-        # Loop back: leave downwards, run below both nodes, enter the target from below.
         x0 = s.cx - 20 if geo["kinds"].get(src) == "task" else s.cx
-        channel = max(s.bottom, t.bottom) + CHANNEL
-        return [(x0, s.bottom), (x0, channel), (t.cx, channel), (t.cx, t.bottom)]
+        if abs(s.cy - t.cy) < 1:
+            # Loop back along a row: run just below it and enter the target from below.
+            channel = max(s.bottom, t.bottom) + CHANNEL
+            return [(x0, s.bottom), (x0, channel), (t.cx, channel), (t.cx, t.bottom)]
+        # Loop back to another row: below the source's row, then up or down in the gap before the target.
+        channel = s.bottom + CHANNEL
+        xg = geo["left"][geo["col"][tgt]] - GAP / 2 + geo["spread"][fid]
+        return [(x0, s.bottom), (x0, channel), (xg, channel), (xg, t.cy), (t.x, t.cy)]
     vias = geo["dummies"].get(fid, []) + [(t.cx, t.cy, geo["col"][tgt])]
     first_y = vias[0][1]
     if src in host_of:
