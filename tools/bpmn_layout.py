@@ -138,6 +138,8 @@ def _draw(plane, container, geo):
             label = etree.SubElement(shape, _q(BPMNDI, "BPMNLabel"))
             if tag == "boundaryEvent":
                 _bounds(label, box.right + 2, box.bottom + 2, LABEL_W, lines * LABEL_LINE)
+            elif tag in GATEWAYS:  # above: flows to lower rows leave a gateway from its bottom
+                _bounds(label, box.cx - LABEL_W / 2, box.y - 4 - lines * LABEL_LINE, LABEL_W, lines * LABEL_LINE)
             else:
                 _bounds(label, box.cx - LABEL_W / 2, box.bottom + 6, LABEL_W, lines * LABEL_LINE)
     for src, tgt, fid, _ in geo["flows"]:

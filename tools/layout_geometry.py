@@ -182,10 +182,10 @@ def route(geo, src, tgt, fid):
         x0 = s.cx - 20 if geo["kinds"].get(src) == "task" else s.cx
         if abs(s.cy - t.cy) < 1:
             # Loop back along a row: run just below it and enter the target from below.
-            channel = max(s.bottom, t.bottom) + CHANNEL
+            channel = max(s.bottom, t.bottom) + CHANNEL + geo["spread"][fid] + 2 * SPREAD
             return [(x0, s.bottom), (x0, channel), (t.cx, channel), (t.cx, t.bottom)]
         # Loop back to another row: below the source's row, then up or down in the gap before the target.
-        channel = s.bottom + CHANNEL
+        channel = s.bottom + CHANNEL + geo["spread"][fid] + 2 * SPREAD
         xg = geo["left"][geo["col"][tgt]] - GAP / 2 + geo["spread"][fid]
         return [(x0, s.bottom), (x0, channel), (xg, channel), (xg, t.cy), (t.x, t.cy)]
     vias = geo["dummies"].get(fid, []) + [(t.cx, t.cy, geo["col"][tgt])]
