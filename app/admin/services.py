@@ -66,16 +66,12 @@ def require_definition(definition_id) -> ProcessDefinition:
     return definition
 
 
-def department_choices() -> list[dict]:
-    """Department codes and names for the modeler's selects."""
-    return [{"code": d.code, "name": d.name} for d in db.scalars(select(Department).order_by(Department.id))]
-
-
-def form_keys() -> list[str]:
-    """Keys of the forms in forms/ (the modeler offers them; free text stays possible)."""
+def modeler_context(key: str | None, version: int | None = None) -> dict:
+    """The process the modeler opens plus the departments and form keys its side panel offers."""
     from app.formdefs.registry import get_registry
 
-    return get_registry().keys()
+    departments = [{"code": d.code, "name": d.name} for d in db.scalars(select(Department).order_by(Department.id))]
+    return {**open_for_editing(key, version), "departments": departments, "forms": get_registry().keys()}
 
 
 def blank_xml(key: str, name: str) -> str:

@@ -106,9 +106,8 @@ def modeler():
     except ValidationError as exc:
         flash(first_error(exc.messages), "error")
         return redirect(url_for("admin.processes"))
-    opened = services.open_for_editing(query["key"], query["version"])
-    config = {**opened, "texts": _modeler_texts(), "departments": services.department_choices(), "forms": services.form_keys(),
-              "orgLevels": [{"code": c, "name": _(n)} for c, n in ORG_LEVELS],
+    opened = services.modeler_context(query["key"], query["version"])
+    config = {**opened, "texts": _modeler_texts(), "orgLevels": [{"code": c, "name": _(n)} for c, n in ORG_LEVELS],
               "urls": {"validate": url_for("admin.api_validate"), "draft": url_for("admin.api_draft"),
                        "deploy": url_for("admin.api_deploy"), "list": url_for("admin.processes")}}
     return render_template("admin/modeler.html", opened=opened, config=config)

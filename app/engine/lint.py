@@ -117,6 +117,10 @@ def _event_id(el) -> str:
 def _reachable(nodes, outgoing, incoming) -> set:
     """Ids reachable from the process's starts (and the starts of event subprocesses)."""
     roots = [eid for eid, el in nodes.items() if _is_root(el, eid, incoming)]
+    boundaries = {}
+    for bid, bel in nodes.items():
+        if _local(bel) == "boundaryEvent":
+            boundaries.setdefault(bel.get("attachedToRef"), []).append(bid)
     seen, stack = set(), list(roots)
     while stack:
         eid = stack.pop()
@@ -126,7 +130,7 @@ def _reachable(nodes, outgoing, incoming) -> set:
         el = nodes[eid]
         stack.extend(f.get("targetRef") for f in outgoing.get(eid, []))
         # Boundary events ride on their activity; a subprocess's own starts run when it is entered.
-        stack.extend(b for b, bel in nodes.items() if _local(bel) == "boundaryEvent" and bel.get("attachedToRef") == eid)
+        stack.extend(boundaries.get(eid, []))
         if _local(el) in SUBPROCESS_TAGS:
             stack.extend(c.get("id") for c in el if _local(c) == "startEvent")
     return seen
