@@ -103,3 +103,16 @@ def test_deadlines_skip_national_day_and_spring_festival(library, clock, open_ca
     clock.move_to(datetime(2026, 2, 12, 1, 0, tzinfo=timezone.utc))
     spring = open_case_for(KIND, "350121", facts={"reason": "春节前挂牌"})
     assert_task(spring, "ls_propose", "350121", date(2026, 2, 24))
+
+
+def test_city_case_is_listed_and_accepted_by_its_own_city_bureau(library, clock, open_case_for):
+    case = open_case_for(KIND, "350200", facts={"reason": "市局直办案件"})  # 厦门市局 holds the case itself
+    case.complete("ls_propose", listing_level="city")
+    assert_task(case, "ls_decide_city", "350200", date(2026, 3, 9))
+    case.complete("ls_decide_city", listing_decision="list")
+    assert_task(case, "ls_progress", "350200", date(2026, 3, 16))
+    case.complete("ls_progress", rectification_done=True)
+    assert_task(case, "ls_accept", "350200", date(2026, 3, 23))
+    case.complete("ls_accept", acceptance_result="pass")
+    case.complete("ls_delist_city", delisted=True)
+    assert case.status() == ("closed", "completed")
