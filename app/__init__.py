@@ -37,6 +37,9 @@ def _register_blueprints(app):
     from app.cases.views import bp as cases_bp
 
     app.register_blueprint(cases_bp)
+    from app.inbox.views import bp as inbox_bp
+
+    app.register_blueprint(inbox_bp)
     from app.notifications.views import bp as notifications_bp
     from app.supervision.views import bp as supervision_bp
 
