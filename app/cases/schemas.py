@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 from app.cases.models import CASE_STATUSES
 from app.cases.services import KIND_LABELS
 from app.formdefs.uscc import normalize_uscc, uscc_problem
+from app.cases.categories import KEY_CATEGORIES, PRODUCT_CATEGORIES  # noqa: F401  (re-exported)
 
 REQUIRED = {"required": "必填项", "null": "必填项"}
 BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", **REQUIRED}
@@ -16,13 +17,6 @@ FALSY = frozenset({"0", "false", "off", False})
 SORT_KEYS = ("opened_at", "number", "kind", "status", "title")
 SIGNAL_SOURCES = {"complaint": "投诉举报", "monitoring": "风险监测", "sampling": "抽检发现",
                   "media": "媒体报道", "other": "其他"}
-PRODUCT_CATEGORIES = {
-    "hazardous_chemicals": "危险化学品", "chemical_packaging": "危险化学品包装物及容器",
-    "road_tank": "道路运输液体危险货物罐车罐体", "steel_rebar": "钢筋", "cement": "水泥",
-    "wire_cable": "电线电缆", "gas_appliance": "燃气器具", "fireworks": "烟花爆竹", "e_bike": "电动自行车",
-    "e_bike_charger_battery": "电动自行车充电器及电池", "other": "其他",
-}
-KEY_CATEGORIES = frozenset(PRODUCT_CATEGORIES) - {"other"}
 
 
 def _blank_to_none(data):

@@ -10,17 +10,10 @@ from app.auth.models import OrgUnit
 from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
 from app.db import db
+from app.cases.categories import PRODUCT_CATEGORIES
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-# Key product classes of the national plan (DOMAIN.md section 4), codes as used by the forms.
-CATEGORY_LABELS = {
-    "hazardous_chemicals": "危险化学品", "chemical_packaging": "危险化学品包装物及容器",
-    "road_tank": "道路运输液体危险货物罐车罐体",
-    "steel_rebar": "钢筋", "cement": "水泥", "wire_cable": "电线电缆", "gas_appliance": "燃气器具",
-    "fireworks": "烟花爆竹", "e_bike": "电动自行车", "e_bike_charger_battery": "电动自行车充电器及电池",
-    "other": "其他",
-}
 
 
 @dataclass(frozen=True)
@@ -118,4 +111,4 @@ def unit_index(unit: OrgUnit) -> dict[int, OrgUnit]:
 
 def category_label(code) -> str:
     """The Chinese name of a product category code (the code itself when unknown, '未填写' when empty)."""
-    return CATEGORY_LABELS.get(code, code) if code else "未填写"
+    return PRODUCT_CATEGORIES.get(code, code) if code else "未填写"

@@ -5,7 +5,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from app.engine.models import HumanTask
+from tests.reports.report_helpers import at, ready_task  # noqa: F401  (used by fixtures below)
 
 NS = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
       'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
@@ -34,9 +34,6 @@ DISPOSAL_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>"""
 
 
-def at(text):
-    """An aware UTC datetime from 'YYYY-MM-DD HH:MM'."""
-    return datetime.fromisoformat(text + "+00:00")
 
 
 @pytest.fixture()
@@ -53,5 +50,3 @@ def case_at(make_case):
     return make
 
 
-def ready_task(db, case_id):
-    return db.scalar(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "ready"))

@@ -9,7 +9,7 @@ from app.engine import service
 from app.reports.indicators import dashboard
 from app.reports.scope import Period
 from app.seed.reference import unit_by_code
-from conftest import at, ready_task
+from tests.reports.report_helpers import at, ready_task
 
 NOW = "2026-11-19 04:00"
 

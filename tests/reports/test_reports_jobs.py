@@ -5,7 +5,7 @@ from app.auth.models import OrgUnit
 from app.reports.jobs import generate_weekly_reports
 from app.reports.models import Report
 from app.scheduler.runner import TICK_JOBS
-from conftest import at
+from tests.reports.report_helpers import at
 
 
 def test_thursday_creates_one_draft_per_bureau_once(db_session, case_at):

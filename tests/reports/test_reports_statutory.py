@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from app.reports.services import ensure_report
 from app.reports.statutory import FIGURE_ROWS, build_report_figures, summary_period, weekly_period
 from app.seed.reference import unit_by_code
-from conftest import at
+from tests.reports.report_helpers import at
 
 THURSDAY = date(2026, 11, 19)
 
