@@ -102,3 +102,11 @@ def test_three_failed_batches_open_three_disposal_cases(library, clock, open_cas
     case.complete("ss_summary")
     assert len(case.follow_ups("failed_sample_disposal")) == 3
     assert case.status() == ("closed", "completed")
+
+
+def test_failed_batch_without_a_named_item_opens_a_case_with_no_failed_items(library, clock, open_case_for,
+                                                                             make_enterprise):
+    case = run_to_report(open_case_for, clock)
+    case.complete("ss_report", batches=[batch(make_enterprise(), 7, "fail", failed_item=None)])
+    disposal = case.follow_up("failed_sample_disposal")
+    assert disposal.case.facts["failed_items"] == []
