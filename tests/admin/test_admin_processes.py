@@ -78,7 +78,9 @@ def test_list_download_and_live_counts(admin_client, bpmn, db_session):
     start_instance("admin_flow")
     definition = db_session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == "admin_flow"))
     page = admin_client.get("/admin/").get_data(as_text=True)
-    assert definition.sha256[:10] in page and '<td class="live-count">2</td>' in page
+    assert definition.sha256[:10] in page
+    assert '<td class="live-count"><a href="/admin/instances?key=admin_flow&amp;version=1"' in page
+    assert ">2</a></td>" in page
 
     download = admin_client.get(f"/admin/definitions/{definition.id}/download")
     assert download.status_code == 200
