@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.db import db, make_engine
+from app.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_CONFIG = {

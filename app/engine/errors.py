@@ -1,5 +1,5 @@
 """Engine errors: each maps to one HTTP status and carries a Chinese message for users."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class EngineError(Exception):

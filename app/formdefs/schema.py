@@ -16,7 +16,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, missing
 
 from .fields import (
-    INVALID_FORM, INVALID_LIST, AttachmentsField, BooleanField, DateField, DateTimeField,
+    INVALID_FORM, AttachmentsField, BooleanField, DateField, DateTimeField,
     DecimalField, IntegerField, MultiSelectField, SelectField, TableField, TextField,
     FormSchema, RowSchema, UsccField, is_blank,
 )

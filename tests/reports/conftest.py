@@ -1,11 +1,8 @@
 """Fixtures of the report tests: a small disposal process run by the real engine, case helpers."""
-from datetime import datetime
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
 
-from tests.reports.report_helpers import at, ready_task  # noqa: F401  (used by fixtures below)
 
 NS = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
       'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
