@@ -148,14 +148,33 @@ def _is_root(el, eid, incoming) -> bool:
 
 
 MISSING_CALLED = re.compile(r"The process '([^']+)' was not found")
+# SpiffWorkflow and the XSD validator speak English; these are the findings a modeler user meets most.
+KNOWN_MESSAGES = (
+    (re.compile(r"No start event found"), "流程没有开始事件"),
+    (re.compile(r"Non-default exclusive outgoing sequence flow without condition"),
+     "排他网关的出口连线既无条件也不是默认流向"),
+    (re.compile(r"When looking for a task spec, we found two items.*\((.*)\)"),
+     "连线的起点或终点“{0}”不存在，或元素标识重复"),
+    (re.compile(r"attribute 'id': '([^']*)' is not a valid value of the atomic type 'xs:ID'"),
+     "元素标识“{0}”重复或无效（须以字母开头且在文件中唯一）"),
+    (re.compile(r"No matching global declaration available for the validation root"),
+     "文件不是 BPMN 2.0 流程定义（根元素须为 bpmn:definitions）"),
+    (re.compile(r"Element '\{[^}]*\}(\w+)', attribute '([^']+)': The attribute '[^']+' is not allowed"),
+     "元素 {0} 不允许有属性 {1}"),
+)
 
 
 def _locate_by_line(root, problems):
-    """Schema errors carry only a line: attach the element with an id found on that line."""
+    """Attach an element to problems that carry only a line; say the parser's common findings in Chinese."""
     callers = {}
     for call in root.iter(f"{BPMN}callActivity"):
         callers.setdefault(call.get("calledElement"), call)
     for p in problems:
+        for pattern, text in KNOWN_MESSAGES:
+            found = pattern.search(p.message)
+            if found:
+                p.message = text.format(*found.groups())
+                break
         missing = MISSING_CALLED.search(p.message)
         if missing and not p.element and missing.group(1) in callers:
             # The parser names the missing process, not the call activity that needs it.

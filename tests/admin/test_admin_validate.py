@@ -142,3 +142,25 @@ def test_shipped_processes_pass_the_modeler_validation(db_session, app):
     for path in files:
         errors = [str(p) for p in lint_bpmn(path.read_bytes(), path.name) if p.severity == "error"]
         assert errors == [], path.name
+
+
+NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x"'
+
+
+@pytest.mark.parametrize("xml, element, message", [
+    ("<a/>", "", "不是 BPMN 2.0 流程定义"),
+    (f'<bpmn:definitions {NS}><bpmn:process id="p" isExecutable="true"><bpmn:endEvent id="e"/></bpmn:process>'
+     "</bpmn:definitions>", "p", "流程没有开始事件"),
+    (f'<bpmn:definitions {NS}><bpmn:process id="1p"/></bpmn:definitions>', "1p", "流程标识（id）“1p”无效"),
+])
+def test_parser_findings_are_told_in_chinese(admin_client, xml, element, message):
+    result = validate(admin_client, xml)
+    assert result["ok"] is False
+    assert any(p["element"] == element and message in p["message"] for p in result["problems"]), result
+
+
+def test_duplicate_ids_and_dangling_flows(admin_client, bpmn):
+    result = validate(admin_client, bpmn().replace('id="end_no"', 'id="end_ok"'))
+    assert any(p["element"] == "end_ok" and "重复" in p["message"] for p in result["problems"])
+    result = validate(admin_client, bpmn().replace('sourceRef="gw" targetRef="end_ok"', 'sourceRef="gw" targetRef="nowhere"'))
+    assert result["ok"] is False and any("nowhere" in p["message"] for p in result["problems"])
