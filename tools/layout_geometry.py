@@ -93,6 +93,30 @@ def layers(nodes, edges, starts):
     return column, back
 
 
+def _reach(nodes, edges):
+    """Longest number of forward flows from each node to an end."""
+    succ = {n: [] for n in nodes}
+    for s, t in edges:
+        succ[s].append(t)
+    reach = {}
+
+    def visit(n):
+        # Iterative post-order: processes can be long enough to hit Python's recursion limit.
+        stack = [(n, False)]
+        while stack:
+            node, done = stack.pop()
+            if node in reach:
+                continue
+            if done:
+                reach[node] = max([reach[t] + 1 for t in succ[node]] or [0])
+            else:
+                stack.append((node, True))
+                stack.extend((t, False) for t in succ[node] if t not in reach)
+    for n in nodes:
+        visit(n)
+    return reach
+
+
 def _mean(values):
     return sum(values) / len(values) if values else None
 
@@ -121,12 +145,14 @@ def place(graph: Graph, origin_x, origin_y, label_col):
             prev = d
         preds[t].append(prev)
         chains[fid] = chain
+    reach = _reach(graph.nodes, [(src, t) for _, t, _, src in flows if (src, t) not in back])
     row = {}
     for c in sorted(set(col.values())):
         for band in bands:
             group = [i for i in col if col[i] == c and lane[i] == band]
+            # Of siblings, the one with the longest way still to go is the main path and takes the top row.
             group.sort(key=lambda i: (i.startswith("~"), _mean([row[p] for p in preds[i] if p in row]) or 0,
-                                      order[i]))
+                                      -reach.get(i, 0), order[i]))
             taken = set()
             for i in group:
                 # The highest predecessor row keeps a main path straight; branches stack below it.
