@@ -204,3 +204,30 @@ def test_flows_never_run_through_other_tasks():
                 for tid, box in tasks.items():
                     if tid not in ends:
                         assert not any(crosses(seg, box) for seg in zip(pts, pts[1:])), (flow.get("id"), tid)
+
+
+def test_the_longest_branch_stays_level_with_its_gateway():
+    p = samples.props
+    # The short branches come first in the file; the main path must still run straight on.
+    xml = samples.HEAD.format(key="branches") + f"""
+  <bpmn:process id="branches" name="分支" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="gw"/>
+    <bpmn:exclusiveGateway id="gw" name="是否立案" default="f_main"/>
+    <bpmn:sequenceFlow id="f_stop" sourceRef="gw" targetRef="stop"><bpmn:conditionExpression>x == 1</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="stop" name="不予立案"/>
+    <bpmn:sequenceFlow id="f_ext" sourceRef="gw" targetRef="ext"><bpmn:conditionExpression>x == 2</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:userTask id="ext" name="延期审批">{p("enforcement")}</bpmn:userTask>
+    <bpmn:sequenceFlow id="f_back" sourceRef="ext" targetRef="gw"/>
+    <bpmn:sequenceFlow id="f_main" sourceRef="gw" targetRef="a"/>
+    <bpmn:userTask id="a" name="调查">{p("enforcement")}</bpmn:userTask>
+    <bpmn:sequenceFlow id="f1" sourceRef="a" targetRef="b"/>
+    <bpmn:userTask id="b" name="决定">{p("enforcement")}</bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="b" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+    drawn = shapes(etree.fromstring(bpmn_layout.relayout(xml.encode())))
+    centre_y = {i: bounds(drawn[i])[1] + bounds(drawn[i])[3] / 2 for i in ("start", "gw", "a", "b", "end", "stop", "ext")}
+    assert centre_y["start"] == centre_y["gw"] == centre_y["a"] == centre_y["b"] == centre_y["end"]
+    assert centre_y["stop"] > centre_y["a"] and centre_y["ext"] > centre_y["a"]
