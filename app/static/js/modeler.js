@@ -142,7 +142,9 @@
       item.textContent = (p.severity === "error" ? T.error : T.warning) + " " + where + p.message;
       if (p.element && registry.get(p.element)) {
         item.classList.add("clickable");
+        item.tabIndex = 0;
         item.addEventListener("click", function () { focusElement(p.element); });
+        item.addEventListener("keydown", function (e) { if (e.key === "Enter") { focusElement(p.element); } });
         (perElement[p.element] = perElement[p.element] || []).push(p);
       }
       problemList.appendChild(item);
