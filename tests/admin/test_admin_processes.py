@@ -62,6 +62,7 @@ def test_deploy_from_modeler_makes_version_2_while_instance_stays_on_1(admin_cli
 
     diff = admin_client.get("/admin/processes/admin_flow/diff?from=1&to=2").get_data(as_text=True)
     assert "recheck" in diff and "复核" in diff and "f3" in diff and "新增的环节" in diff
+    assert "/admin/instances?key=admin_flow&amp;version=1" in diff
 
 
 def test_deploy_refuses_errors_with_problems(admin_client, bpmn, db_session):
