@@ -1,11 +1,15 @@
 """The demo province: users for every department at province, city and county level, enterprises,
 and a handful of cases driven to different stages through the real engine."""
 import random
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.auth.accounts import create_user
 from app.auth.models import User
+from app.calendar.helpers import add_days, today
+from app.calendar.workdays import china_today
+from app.cases.categories import KEY_CATEGORIES
 from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db
 from app.engine.deploy import latest_definition
@@ -20,13 +24,13 @@ UNITS = {"fj": "350000", "fz": "350100", "mh": "350121", "xm": "350200", "sm": "
 DEPT_SHORT = {"quality_supervision": "qs", "consumer_protection": "cp", "certification": "cert",
               "quality_development": "qd", "enforcement": "enf", "credit": "credit", "testing_body": "lab",
               "it_office": "it"}
-ENTERPRISES = [
-    ("91350121MA2XYK001", "福建闽侯宏达电线电缆有限公司", "电线电缆"),
-    ("91350121MA2XYK002", "闽侯县安泰燃气具制造有限公司", "燃气器具"),
-    ("91350100MA2XYK003", "福州榕城电动车有限公司", "电动自行车"),
-    ("91350121MA2XYK004", "福建省闽侯建材水泥有限公司", "水泥"),
-    ("91350121MA2XYK005", "闽侯县正和钢筋制品有限公司", "钢筋"),
-    ("91350203MA2XYK006", "厦门鹭岛童装有限公司", "儿童服装"),
+ENTERPRISES = [  # (USCC body, name, product category code, product name)
+    ("91350121MA2XYK001", "福建闽侯宏达电线电缆有限公司", "wire_cable", "聚氯乙烯绝缘电缆"),
+    ("91350121MA2XYK002", "闽侯县安泰燃气具制造有限公司", "gas_appliance", "家用燃气灶具"),
+    ("91350100MA2XYK003", "福州榕城电动车有限公司", "e_bike", "电动自行车"),
+    ("91350121MA2XYK004", "福建省闽侯建材水泥有限公司", "cement", "普通硅酸盐水泥"),
+    ("91350121MA2XYK005", "闽侯县正和钢筋制品有限公司", "steel_rebar", "热轧带肋钢筋"),
+    ("91350203MA2XYK006", "厦门鹭岛童装有限公司", "other", "儿童服装"),
 ]
 
 
@@ -36,7 +40,7 @@ def seed_demo() -> str:
         return "演示数据已存在，跳过"
     users = _create_users()
     enterprises = [get_or_create_enterprise(make_uscc(p), name, region_code=p[2:8], role="producer")
-                   for p, name, _ in ENTERPRISES]
+                   for p, name, _cat, _prod in ENTERPRISES]
     opened = _create_cases(enterprises)
     return f"已创建演示用户 {len(users)} 个、企业 {len(enterprises)} 家、案件 {opened} 件；演示密码：{DEMO_PASSWORD}"
 
@@ -56,28 +60,49 @@ def _create_users():
     return made
 
 
-PLAN = [  # (kind, enterprise index, org code, steps to advance, facts)
-    ("failed_sample_disposal", 0, "350121", 0, {"product_type": "industrial"}),
-    ("failed_sample_disposal", 1, "350121", 2, {"product_type": "industrial"}),
-    ("failed_sample_disposal", 2, "350100", 4, {"product_type": "industrial"}),
-    ("hazard_investigation", 3, "350121", 0, {}),
-    ("hazard_investigation", 4, "350121", 3, {}),
-    ("supervision_sampling", 0, "350100", 1, {}),
-    ("risk_monitoring", 2, "350000", 1, {}),
-    ("hazard_investigation", 5, "350203", 1, {}),
-]
+def _days_ago(n):
+    return (china_today() - timedelta(days=n)).isoformat()
+
+
+def _disposal_facts(n, is_consumer_product):
+    return {"sample_no": f"SC2026350{n:04d}", "test_report_no": f"FJQI-2026-{n:05d}",
+            "test_lab": "福建省产品质量检验研究院", "test_date": _days_ago(10),
+            "failed_items": [{"item": "导体电阻", "limit": "≤1.83 Ω/km", "measured": "2.31 Ω/km", "is_safety": True}],
+            "is_food": False, "is_consumer_product": is_consumer_product, "goods_value": 12800 * n}
+
+
+def _campaign_facts(self_inspection_due):
+    return {"campaign_name": "2026年重点工业产品质量安全排查治理专项行动",
+            "self_inspection_due": self_inspection_due, "inspection_due": add_days(today(), 90)}
+
+
+def _plan():
+    """(kind, enterprise index, org code, steps to advance, start facts): cases at different stages."""
+    return [
+        ("failed_sample_disposal", 0, "350121", 0, _disposal_facts(1, False)),
+        ("failed_sample_disposal", 1, "350121", 2, _disposal_facts(2, True)),
+        ("failed_sample_disposal", 2, "350100", 4, _disposal_facts(3, True)),
+        ("hazard_investigation", 3, "350121", 0, _campaign_facts(add_days(today(), 30))),
+        ("hazard_investigation", 4, "350121", 3, _campaign_facts(add_days(today(), 30))),
+        # Self-inspection already past due: the scheduler's first tick runs the overdue path for real.
+        ("hazard_investigation", 5, "350203", 0, _campaign_facts(_days_ago(1))),
+        ("supervision_sampling", 0, "350100", 1, {"plan_name": "2026年第四季度电线电缆产品监督抽查",
+                                                  "sample_count": 5, "sampling_due": add_days(today(), 30)}),
+        ("risk_monitoring", 2, "350000", 1, {"signal_source": "complaint",
+                                             "signal_description": "12315 投诉：电动自行车充电时电池鼓包冒烟"}),
+    ]
 
 
 def _create_cases(enterprises) -> int:
     rng = random.Random(2026)
     opened = 0
-    for kind, ent_index, org_code, steps, facts in PLAN:
+    for kind, ent_index, org_code, steps, facts in _plan():
         if latest_definition(kind) is None:
             continue
         ent = enterprises[ent_index]
-        category = ENTERPRISES[ent_index][2]
-        case = open_case(kind, unit_by_code(org_code), title=f"{ent.name}{category}产品", enterprise=ent,
-                         product_category=category, product_name=f"{category}产品", is_key_product=True,
+        _body, _name, category, product = ENTERPRISES[ent_index]
+        case = open_case(kind, unit_by_code(org_code), title=f"{ent.name} {product}", enterprise=ent,
+                         product_category=category, product_name=product, is_key_product=category in KEY_CATEGORIES,
                          facts=facts)
         opened += 1
         for _ in range(steps):
