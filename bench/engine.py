@@ -14,9 +14,17 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-PROCESS_KEY = os.environ.get("BENCH_PROCESS", "failed_sample_disposal")
+# The key-product investigation: the longest chain of user tasks in the library (campaign to close-out).
+PROCESS_KEY = os.environ.get("BENCH_PROCESS", "hazard_investigation")
 CASES = int(os.environ.get("BENCH_CASES", "30"))
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start_facts():
+    from app.calendar.helpers import add_days, today
+
+    return {"campaign_name": "基准测试专项行动", "self_inspection_due": add_days(today(), 30),
+            "inspection_due": add_days(today(), 90), "product_type": "industrial"}
 
 
 def _record_path(app, rng):
@@ -30,7 +38,11 @@ def _record_path(app, rng):
     d = latest_definition(PROCESS_KEY)
     wf = new_workflow((d.id, d.sha256), d.spec_json, d.dialect)
     for t in wf.get_tasks(state=TaskState.READY):
-        t.data.update({"case_id": 0, "product_type": "industrial", "is_key_product": True})
+        # What process_data(case) gives a persisted case, so both runs take the same path.
+        t.data.update({"case_id": 0, "case_number": "PC-350121-2026-00000", "case_kind": PROCESS_KEY,
+                       "org_level": "county", "product_category": "wire_cable", "product_name": "电线电缆",
+                       "is_key_product": True, "enterprise_uscc": "91350121MA0000000X",
+                       "enterprise_name": "基准测试企业", **_start_facts()})
     advance(wf)
     steps, times = [], []
     while True:
@@ -68,7 +80,7 @@ def _persisted_run(app, steps_template):
             with unit_of_work():
                 unit = unit_by_code("350121")
                 ent = get_or_create_enterprise(make_uscc(f"91350121MA{n:07d}"), f"基准测试企业{n}")
-                case = open_case(PROCESS_KEY, unit, title="基准", enterprise=ent, facts={"product_type": "industrial"},
+                case = open_case(PROCESS_KEY, unit, title="基准", enterprise=ent, facts=_start_facts(),
                                  is_key_product=True)
                 case_id = case.id
             db.remove()

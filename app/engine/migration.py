@@ -104,7 +104,7 @@ def _reasons(wf, top_diff, spec_diff_changed):
 
 
 def _check(inst, wf, target) -> tuple:
-    new_spec, new_subs = SPEC_CACHE.get((target.id, target.sha256), target.spec_json, target.dialect)
+    new_spec, new_subs = SPEC_CACHE.get((target.id, target.sha256), lambda: target.spec_json, target.dialect)
     # The library's diff: alignment of old to new task specs, then of this instance's tasks.
     spec_diff = SpecDiff(serializer_for(target.dialect).registry, wf.spec, new_spec)
     top_diff = WorkflowDiff(wf, spec_diff)

@@ -19,9 +19,10 @@ class ProcessDefinition(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     sha256: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(200), default="")
-    xml: Mapped[str] = mapped_column(Text)
+    # Deferred: large, and only read on a spec-cache miss, a download or the modeler.
+    xml: Mapped[str] = mapped_column(Text, deferred=True)
     dialect: Mapped[str] = mapped_column(String(10), default="spiff")  # spiff | camunda
-    spec_json: Mapped[dict] = mapped_column(OrderedJSON)  # {"spec": ..., "subprocess_specs": ...}
+    spec_json: Mapped[dict] = mapped_column(OrderedJSON, deferred=True)  # {"spec": ..., "subprocess_specs": ...}
     meta: Mapped[dict] = mapped_column(JSONType, default=dict)  # elements, user tasks, forms
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     deployed_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,6 +3,7 @@ import json
 import threading
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
@@ -31,10 +32,22 @@ def spec_to_json(spec, subprocess_specs, dialect) -> dict:
 
 def workflow_to_state(wf, dialect) -> dict:
     """Instance state as plain JSON, without the spec (that lives on the definition)."""
-    full = json.loads(serializer_for(dialect).serialize_json(wf))
-    for k in SPEC_KEYS:
-        full.pop(k, None)
-    return full
+    # The library's serialize_json converts the whole spec on every save only for us to drop it;
+    # run the same converter steps (BpmnWorkflowConverter.to_dict) minus the spec instead.
+    ser = serializer_for(dialect)
+    registry = ser.registry
+    converter = registry.convert_to_dict[registry.typenames[BpmnWorkflow]].args[1].__self__
+    registry._encoder_mode = True
+    try:
+        dct = WorkflowConverter.to_dict(converter, wf)
+        dct["subprocesses"] = converter.mapping_to_dict(wf.subprocesses)
+        dct["bpmn_events"] = registry.convert(wf.bpmn_events)
+        dct["typename"] = registry.typenames[BpmnWorkflow]
+        dct[ser.VERSION_KEY] = ser.VERSION
+        text = json.dumps(dct, cls=ser._encoder_cls)
+    finally:
+        registry._encoder_mode = False
+    return json.loads(text)
 
 
 class SpecCache:
@@ -46,11 +59,14 @@ class SpecCache:
         self._specs = {}
 
     def get(self, cache_key, spec_json, dialect):
+        """The restored (spec, subprocess specs); `spec_json` may be a callable, read only on a miss."""
         with self._lock:
             hit = self._specs.get(cache_key)
         if hit is None:
             ser = serializer_for(dialect)
-            copy = json.loads(json.dumps(spec_json))
+            # A callable lets callers keep the (large, deferred) column unread when the cache hits.
+            raw = spec_json() if callable(spec_json) else spec_json
+            copy = json.loads(json.dumps(raw))
             spec = ser.from_dict(copy["spec"])
             subs = {name: ser.from_dict(s) for name, s in copy["subprocess_specs"].items()}
             hit = (spec, subs)
@@ -78,7 +94,7 @@ def state_to_workflow(state: dict, cache_key, spec_json, dialect) -> BpmnWorkflo
     dct = json.loads(json.dumps(state)) if not isinstance(state, str) else json.loads(state)
     if dct.get(ser.VERSION_KEY) != ser.VERSION:
         # Older serializer format: let the library migrate it with the full spec in place.
-        dct.update(json.loads(json.dumps(spec_json)))
+        dct.update(json.loads(json.dumps(spec_json() if callable(spec_json) else spec_json)))
         ser.migrate(dct)
         wf = ser.from_dict(dct)
     else:

@@ -54,7 +54,7 @@ def lock_instance(instance_id) -> ProcessInstance:
 
 def _load(inst):
     d = inst.definition
-    return state_to_workflow(inst.state, (d.id, d.sha256), d.spec_json, d.dialect)
+    return state_to_workflow(inst.state, (d.id, d.sha256), lambda: d.spec_json, d.dialect)
 
 
 def start_instance(process_key, case_id=None, data=None, user_id=None) -> StepResult:
@@ -62,7 +62,7 @@ def start_instance(process_key, case_id=None, data=None, user_id=None) -> StepRe
     definition = latest_definition(process_key)
     if definition is None:
         raise NotFound(f"流程 {process_key} 尚未部署", process_key=process_key)
-    wf = new_workflow((definition.id, definition.sha256), definition.spec_json, definition.dialect)
+    wf = new_workflow((definition.id, definition.sha256), lambda: definition.spec_json, definition.dialect)
     for task in wf.get_tasks(state=runtime.TaskState.READY):
         task.data.update(data or {})
     now = utcnow()

@@ -11,7 +11,7 @@ BPMN = "{%s}" % bpmn_meta.BPMN_NS
 
 
 def _spec(definition):
-    return SPEC_CACHE.get((definition.id, definition.sha256), definition.spec_json, definition.dialect)[0]
+    return SPEC_CACHE.get((definition.id, definition.sha256), lambda: definition.spec_json, definition.dialect)[0]
 
 
 def _item(spec, meta) -> dict:

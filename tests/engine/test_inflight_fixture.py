@@ -40,3 +40,23 @@ def test_saved_inflight_instance_continues(db_session, make_case, make_user):
     assert inst.status == "completed"
     # Data computed inside the call activity before the save survives the round trip.
     assert service._load(inst).data["deadline"] == "2026-10-23"
+
+
+def test_saved_state_equals_the_library_serialization_without_spec(db_session, make_case):
+    """Our spec-less writer must produce exactly what the library's serializer writes (minus the spec)."""
+    from app.engine.serializer import SPEC_KEYS, serializer_for, workflow_to_state
+
+    files = {name: (FIXTURES / name).read_bytes() for name in ("inflight_parent.bpmn", "inflight_child.bpmn")}
+    results = {r.key: r for r in deploy_files(files, form_exists=None)}
+    case = make_case("inflight_parent", org_code="350121", start_process=False)
+    inst = ProcessInstance(definition_id=results["inflight_parent"].definition_id, case_id=case.id,
+                           status="running", state=json.loads((FIXTURES / "inflight_state.json").read_text()),
+                           started_at=utcnow(), updated_at=utcnow())
+    db_session.add(inst)
+    db_session.flush()
+    wf = service._load(inst)
+    assert wf.subprocesses, "the fixture is inside a started call activity"
+    library = json.loads(serializer_for("spiff").serialize_json(wf))
+    for key in SPEC_KEYS:
+        library.pop(key)
+    assert workflow_to_state(wf, "spiff") == library
