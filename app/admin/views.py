@@ -8,7 +8,7 @@ from app.admin import services
 from app.admin.schemas import DiffQuerySchema, ModelerQuerySchema, XmlPayloadSchema, first_error
 from app.db import db
 from app.engine.errors import DeployError, EngineError
-from app.extensions import login_manager
+from app.auth.guards import restrict_blueprint_to_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -54,14 +54,8 @@ def _modeler_texts() -> dict:
     }
 
 
-@bp.before_request
-def _only_process_admins():
-    # Every page and endpoint here changes or reveals process definitions.
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role("process_admin"):
-        abort(403)
-    return None
+# Every page and endpoint here changes or reveals process definitions.
+restrict_blueprint_to_role(bp, "process_admin")
 
 
 @bp.errorhandler(EngineError)

@@ -30,7 +30,7 @@ def _is_candidate(user: User, task: HumanTask) -> bool:
                 and task.department_code in user.department_codes)
 
 
-def _is_head_over(user: User, task: HumanTask) -> bool:
+def is_head_over(user: User, task: HumanTask) -> bool:
     """A department head of the task's department at the task's bureau or a bureau above it."""
     if not (user and user.is_active and user.has_role("supervisor")):
         return False
@@ -81,7 +81,7 @@ def release_task(task_id, user) -> HumanTask:
     task = _lock_task(task_id)
     if task.assignee_id is None:
         return task
-    if task.assignee_id != user.id and not _is_head_over(user, task):
+    if task.assignee_id != user.id and not is_head_over(user, task):
         raise Forbidden("只有承办人或科室负责人可以退回任务")
     return _set_assignee(task, None, user.id, "task_released")
 
@@ -89,7 +89,7 @@ def release_task(task_id, user) -> HumanTask:
 def assign_task(task_id, actor, assignee_id, reason="") -> HumanTask:
     """A department head assigns the task to a colleague of the task's bureau and department."""
     task = _lock_task(task_id)
-    if not _is_head_over(actor, task):
+    if not is_head_over(actor, task):
         raise Forbidden("只有该科室的负责人可以分派任务")
     assignee = _colleague(task, assignee_id)
     return _set_assignee(task, assignee.id, actor.id, "task_assigned", reason)
@@ -98,7 +98,7 @@ def assign_task(task_id, actor, assignee_id, reason="") -> HumanTask:
 def delegate_task(task_id, actor, assignee_id, reason="") -> HumanTask:
     """The holder (or a head) hands the task on to a colleague; the reason is kept in the audit log."""
     task = _lock_task(task_id)
-    if task.assignee_id != actor.id and not _is_head_over(actor, task):
+    if task.assignee_id != actor.id and not is_head_over(actor, task):
         raise Forbidden("只有当前承办人或科室负责人可以转办任务")
     assignee = _colleague(task, assignee_id)
     if assignee.id == task.assignee_id:

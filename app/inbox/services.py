@@ -10,7 +10,7 @@ from app.db import db, utcnow
 from app.engine.errors import Conflict, Forbidden, NotFound
 from app.engine.models import HumanTask
 # The same rule the hand-over operations enforce, so buttons never offer what would be refused.
-from app.engine.tasks import _is_head_over as is_head_over
+from app.engine.tasks import is_head_over
 from app.inbox.models import TaskDraft
 
 

@@ -1,15 +1,15 @@
 """Instance operations for process admins: list, incidents, detail and the audited actions."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
+from app.auth.guards import restrict_blueprint_to_role
 from app.db import db
 from app.engine import service
 from app.engine.errors import EngineError, NotFound
 from app.engine.instance_ops import reset_to_task
 from app.engine.migration import check_migration, migrate_instance
-from app.extensions import login_manager
 from app.operations import services
 from app.operations.schemas import (BulkMigrateSchema, CancelSchema, MigrateQuerySchema, MigrateSchema, ReasonSchema, ResetSchema,
                                     RetrySchema, load_filters, parse_data)
@@ -17,14 +17,8 @@ from app.operations.schemas import (BulkMigrateSchema, CancelSchema, MigrateQuer
 bp = Blueprint("operations", __name__, url_prefix="/admin/instances", template_folder="templates")
 
 
-@bp.before_request
-def _only_process_admins():
-    # These pages change running cases of the whole jurisdiction.
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role("process_admin"):
-        abort(403)
-    return None
+# These pages change running cases of the whole jurisdiction.
+restrict_blueprint_to_role(bp, "process_admin")
 
 
 def _first(messages) -> str:
