@@ -105,17 +105,3 @@ def key_facts(facts: dict) -> list[tuple[str, str]]:
         items = "、".join(str(i.get("item", "")) for i in failed if isinstance(i, dict))
         out.append((_("不合格项目"), items))
     return out
-
-
-# Key product classes (DOMAIN.md section 4); codes as the forms use them.
-CATEGORY_LABELS = {
-    "hazardous_chemicals": "危险化学品", "chemical_packaging": "危险化学品包装物", "road_tank": "道路运输罐体",
-    "steel_rebar": "钢筋", "cement": "水泥", "wire_cable": "电线电缆", "gas_appliance": "燃气器具",
-    "fireworks": "烟花爆竹", "e_bike": "电动自行车", "e_bike_charger_battery": "电动自行车充电器及电池",
-    "other": "其他",
-}
-
-
-def category_label(code) -> str:
-    """The Chinese name of a product category code (the code itself when unknown)."""
-    return _(CATEGORY_LABELS[code]) if code in CATEGORY_LABELS else (code or "")

@@ -7,7 +7,8 @@ from app.db import db, utcnow
 from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
 from app.inbox import queries, services
 from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
-from app.inbox.summary import category_label, deadline_info, key_facts
+from app.cases.categories import category_label
+from app.inbox.summary import deadline_info, key_facts
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates")
 # The form macros (app/formdefs/templates) come with the inbox, their first user.
