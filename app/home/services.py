@@ -1,31 +1,19 @@
-"""Figures for the home page."""
-from datetime import timedelta
-
-from sqlalchemy import func, or_, select
+"""Figures for the home page: the same queries as the inbox tabs and the case list they link to."""
+from sqlalchemy import func, select
 
 from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
-from app.db import db, utcnow
-from app.engine.models import HumanTask
+from app.db import db
+from app.inbox.queries import InboxFilters, count_tasks
 
 
 def home_summary(user) -> dict:
-    """Open tasks for the user, for their department, overdue ones, and open cases in scope."""
-    now = utcnow()
-    mine = select(func.count()).select_from(HumanTask).where(HumanTask.status == "ready",
-                                                               HumanTask.assignee_id == user.id)
-    dept = select(func.count()).select_from(HumanTask).where(
-        HumanTask.status == "ready", HumanTask.assignee_id.is_(None),
-        HumanTask.org_unit_id == user.org_unit_id, HumanTask.department_code.in_(user.department_codes or {""}))
-    overdue = select(func.count()).select_from(HumanTask).where(
-        HumanTask.status == "ready", HumanTask.due_at < now,
-        or_(HumanTask.assignee_id == user.id,
-            (HumanTask.org_unit_id == user.org_unit_id)
-            & HumanTask.department_code.in_(user.department_codes or {""})))
-    due_soon = select(func.count()).select_from(HumanTask).where(
-        HumanTask.status == "ready", HumanTask.due_at >= now, HumanTask.due_at < now + timedelta(days=3),
-        HumanTask.org_unit_id == user.org_unit_id, HumanTask.department_code.in_(user.department_codes or {""}))
+    """My and my department's open tasks (with overdue and due-soon counts), and open cases in scope."""
     cases = select(func.count()).select_from(Case).where(Case.status == "open",
                                                           Case.org_unit_id.in_(unit_ids_in_scope(user.org_unit)))
-    return {"my_tasks": db.scalar(mine), "department_tasks": db.scalar(dept), "overdue": db.scalar(overdue),
-            "due_soon": db.scalar(due_soon), "open_cases": db.scalar(cases)}
+    return {"my_tasks": count_tasks(user, "mine", InboxFilters()),
+            "overdue": count_tasks(user, "mine", InboxFilters(due="overdue")),
+            "due_soon": count_tasks(user, "mine", InboxFilters(due="due_soon")),
+            "department_tasks": count_tasks(user, "department", InboxFilters()),
+            "department_overdue": count_tasks(user, "department", InboxFilters(due="overdue")),
+            "open_cases": db.scalar(cases)}

@@ -150,6 +150,15 @@ def tab_counts(user) -> dict:
     return counts
 
 
+def count_tasks(user, tab, filters: InboxFilters) -> int:
+    """How many rows a tab shows with these filters (the same query as the list)."""
+    base = (select(HumanTask.id).outerjoin(Case, Case.id == HumanTask.case_id)
+            .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
+            .where(tab_condition(user, tab, filters.claimed)))
+    base = _apply_filters(_scoped(user, base), filters, utcnow())
+    return db.scalar(select(func.count()).select_from(base.subquery())) or 0
+
+
 def count_my_open_tasks(user) -> int:
     """Open tasks assigned to the user (the navigation badge)."""
     stmt = select(func.count()).select_from(HumanTask).where(tab_condition(user, "mine"))
