@@ -62,6 +62,7 @@ class HumanTask(Base):
         Index("ix_human_task_inbox", "status", "department_code", "org_unit_id"),
         Index("ix_human_task_assignee", "status", "assignee_id"),
         Index("ix_human_task_due", "status", "due_at"),
+        Index("ix_human_task_done", "status", "completed_by_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
@@ -84,8 +85,6 @@ class HumanTask(Base):
     claimed_at: Mapped[object | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[object | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    draft_data: Mapped[dict] = mapped_column(JSONType, default=dict)
-    reminders_sent: Mapped[dict] = mapped_column(JSONType, default=dict)  # {"before": iso, ...}
 
     instance: Mapped[ProcessInstance] = relationship()
 

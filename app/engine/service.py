@@ -94,7 +94,6 @@ def complete_task(human_task_id, user, data, *, expected_instance_version=None) 
     task = runtime.get_task(wf, row.task_uuid)
     now = utcnow()
     row.status, row.completed_at, row.completed_by_id = "completed", now, user.id
-    row.draft_data = {}
     record_event("task_completed", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
                  actor_id=user.id, summary=row.title, data={"form_key": row.form_key, "data": data}, at=now)
     if inst.case_id is not None:

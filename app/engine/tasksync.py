@@ -93,7 +93,7 @@ def _create_row(inst, wf, task, case, meta, now, actor_id):
         department_code=props.get("department", ""), org_level=level,
         org_unit_id=resolve_acting_unit(case_unit, level), form_key=props.get("formKey", ""),
         priority=int(props.get("priority") or 50), due_rule=props.get("dueRule", "") or props.get("dueDate", ""),
-        created_at=now, status="ready", draft_data={}, reminders_sent={},
+        created_at=now, status="ready",
     )
     assignee = props.get("assignee")
     if assignee:
