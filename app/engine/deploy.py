@@ -38,16 +38,15 @@ def latest_definitions() -> list[ProcessDefinition]:
     return list(db.scalars(stmt))
 
 
-def _context_files():
+def deployed_context_files():
     """Latest deployed XML of every process, so call activities across files resolve."""
     return {d.key: d.xml.encode("utf-8") for d in latest_definitions() if d.dialect == "spiff"}
 
 
-def _form_exists():
-    try:
-        from app.formdefs.registry import get_registry
-    except ImportError:
-        return None
+def form_exists_check():
+    """A predicate telling whether forms/ has a form for a key (the deploy check)."""
+    from app.formdefs.registry import get_registry
+
     registry = get_registry()
     return lambda key: key in registry.keys()
 
@@ -55,8 +54,8 @@ def _form_exists():
 def deploy_files(files: dict, *, user_id=None, form_exists="default") -> list[DeployResult]:
     """Validate and deploy {filename: bytes}; unchanged processes keep their current version."""
     parsed = parse_bundle(files, max_bytes=current_app.config["MAX_BPMN_BYTES"],
-                          context_files=_context_files(),
-                          form_exists=_form_exists() if form_exists == "default" else form_exists)
+                          context_files=deployed_context_files(),
+                          form_exists=form_exists_check() if form_exists == "default" else form_exists)
     results = []
     for p in parsed:
         current = latest_definition(p.key)

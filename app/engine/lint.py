@@ -6,7 +6,7 @@ from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.engine import bpmn_meta
-from app.engine.deploy import _context_files, _form_exists
+from app.engine.deploy import deployed_context_files, form_exists_check
 from app.engine.errors import DeployError, Problem
 from app.engine.parsing import parse_bundle
 from app.engine.xmlsafe import UnsafeXmlError, parse_untrusted_xml
@@ -38,8 +38,8 @@ def lint_bpmn(data: bytes, filename: str = "process.bpmn") -> list[Problem]:
             problems.append(Problem(f"流程标识（id）“{key}”无效：须以字母开头，只含字母、数字、下划线或连字符",
                                     filename, key, process_el.sourceline))
     try:
-        parsed = parse_bundle({filename: data}, max_bytes=max_bytes, context_files=_context_files(),
-                              form_exists=_form_exists())
+        parsed = parse_bundle({filename: data}, max_bytes=max_bytes, context_files=deployed_context_files(),
+                              form_exists=form_exists_check())
         problems.extend(w for p in parsed for w in p.warnings)
     except DeployError as exc:
         problems.extend(exc.problems)
