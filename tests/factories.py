@@ -47,3 +47,14 @@ def deploy_xml(db_session):
         name = filename or "test.bpmn"
         return deploy_files({name: xml}, form_exists=form_exists)
     return deploy
+
+
+@pytest.fixture()
+def login_as(client):
+    """Log the test client in through the login form as a user made by make_user."""
+    def login(user):
+        client.post("/logout")
+        response = client.post("/login", data={"username": user.username, "password": "pw-123456"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        return client
+    return login

@@ -13,12 +13,3 @@ def kinds_deployed(db_session):
     return deploy_files(files, form_exists=None)
 
 
-@pytest.fixture()
-def login_as(client):
-    """Log the test client in through the login form as a user made by make_user."""
-    def login(user):
-        client.post("/logout")
-        response = client.post("/login", data={"username": user.username, "password": "pw-123456"})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-        return client
-    return login

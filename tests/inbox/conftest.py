@@ -98,12 +98,3 @@ def open_task(two_step, make_case):
     return make
 
 
-@pytest.fixture()
-def login_as(client):
-    """Log the test client in as a user made by make_user (password pw-123456)."""
-    def login(user):
-        client.post("/logout")
-        response = client.post("/login", data={"username": user.username, "password": "pw-123456"})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-        return client
-    return login
