@@ -231,3 +231,13 @@ def test_the_longest_branch_stays_level_with_its_gateway():
     centre_y = {i: bounds(drawn[i])[1] + bounds(drawn[i])[3] / 2 for i in ("start", "gw", "a", "b", "end", "stop", "ext")}
     assert centre_y["start"] == centre_y["gw"] == centre_y["a"] == centre_y["b"] == centre_y["end"]
     assert centre_y["stop"] > centre_y["a"] and centre_y["ext"] > centre_y["a"]
+
+
+def test_every_library_diagram_is_up_to_date():
+    """processes/ files carry the diagram the layout tool makes (bpmn-js draws what the engine runs)."""
+    from pathlib import Path
+
+    from tools.bpmn_layout import main as layout_main
+
+    files = sorted(str(p) for p in (Path(__file__).resolve().parents[2] / "processes").glob("*.bpmn"))
+    assert files and layout_main(["--check", *files]) == 0
