@@ -13,6 +13,7 @@ from app.cases.models import Case, Enterprise
 from app.db import db, utcnow
 from app.engine.errors import NotFound
 from app.engine.models import HumanTask
+from app.audit.labels import event_label
 
 SORT_COLUMNS = {"opened_at": Case.opened_at, "number": Case.number, "kind": Case.kind,
                 "status": Case.status, "title": Case.title}
@@ -179,17 +180,6 @@ def _follow_ups(case):
     return list(db.scalars(stmt))
 
 
-EVENT_LABELS = {
-    "case_opened": "案件登记", "case_closed": "案件办结", "case_cancelled": "案件撤销",
-    "instance_started": "流程启动", "instance_completed": "流程结束", "instance_error": "流程出错",
-    "instance_suspended": "流程挂起", "instance_resumed": "流程恢复", "instance_cancelled": "流程终止",
-    "instance_retried": "流程重试", "task_created": "生成待办", "task_completed": "办理完成",
-    "task_cancelled": "待办取消", "task_claimed": "认领任务", "task_released": "退回待认领",
-    "task_assigned": "指派任务", "task_delegated": "委托办理", "timer_fired": "期限届满（定时器）",
-    "message_received": "收到消息", "message_stored": "消息暂存", "message_delivered": "消息送达",
-    "follow_up_started": "启动后续案件", "due_rule_failed": "期限计算失败",
-    "attachment_uploaded": "上传附件", "note_added": "添加意见",
-}
 # Facts that the page shows in their own sections (identity, enterprise, product, relations).
 HIDDEN_FACTS = frozenset({"case_id", "case_number", "case_kind", "org_level", "product_category", "product_name",
                           "is_key_product", "enterprise_uscc", "enterprise_name", "parent_case_number", "title"})
@@ -215,7 +205,7 @@ def timeline(case_id) -> list[dict]:
         if target_id and ev.event_type in ("task_assigned", "task_delegated"):
             target = db.get(User, target_id)
             summary = f"{summary} → {target.display_name}" if target else summary
-        out.append({"at": ev.created_at, "type": ev.event_type, "label": EVENT_LABELS.get(ev.event_type, ev.event_type),
+        out.append({"at": ev.created_at, "type": ev.event_type, "label": event_label(ev.event_type),
                     "actor": actor.display_name if actor else "", "summary": summary,
                     "is_problem": ev.event_type in ("instance_error", "due_rule_failed")})
     return out

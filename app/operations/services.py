@@ -13,21 +13,13 @@ from app.db import db
 from app.engine.errors import NotFound
 from app.engine.instance_ops import resettable_tasks
 from app.engine.models import HumanTask, ProcessDefinition, ProcessInstance
+from app.audit.labels import event_label
 
 PER_PAGE = 20
 STATUS_LABELS = {"running": "运行中", "waiting": "等待中", "suspended": "已挂起", "error": "出错",
                  "completed": "已办结", "cancelled": "已撤销"}
 STATUS_TAGS = {"running": "tag-blue", "waiting": "tag-blue", "suspended": "tag-amber", "error": "tag-red",
                "completed": "tag-green", "cancelled": ""}
-EVENT_LABELS = {
-    "instance_started": "流程启动", "task_created": "生成任务", "task_completed": "办理完成",
-    "task_cancelled": "任务撤回", "instance_completed": "流程办结", "instance_error": "运行出错",
-    "instance_suspended": "挂起", "instance_resumed": "恢复", "instance_cancelled": "撤销",
-    "instance_retried": "重试", "instance_reset": "退回", "instance_migrated": "版本迁移",
-    "timer_fired": "定时器触发", "message_received": "收到消息", "message_delivered": "消息送达",
-    "message_stored": "消息暂存", "due_rule_failed": "期限计算失败", "task_assigned": "指派",
-    "task_claimed": "认领", "task_released": "退回待认领", "task_delegated": "委托",
-}
 
 
 @dataclass
@@ -115,7 +107,7 @@ def instance_detail(user, instance_id) -> dict:
     open_tasks = list(db.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id,
                                                          HumanTask.status == "ready").order_by(HumanTask.id)))
     versions = [v for v in versions_of(definition.key) if v.id != definition.id]
-    events = [{"event": e, "label": EVENT_LABELS.get(e.event_type, e.event_type)}
+    events = [{"event": e, "label": event_label(e.event_type)}
               for e in list_instance_events(inst.id)]
     row.update(open_tasks=open_tasks, versions=versions, events=events,
                reset_targets=resettable_tasks(inst.id))

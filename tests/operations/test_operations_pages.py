@@ -80,7 +80,7 @@ def test_detail_shows_state_error_tasks_and_history(ops_client, failing_case, re
     _case, bad = failing_case
     html = ops_client.get(f"/admin/instances/{bad.id}").get_data(as_text=True)
     assert "出错" in html and "是否通过" in html and bad.error_message[:20] in html
-    assert "重试出错环节" in html and "运行出错" in html and "办理完成" in html
+    assert "重试出错环节" in html and "流程出错" in html and "办理完成" in html
     _case, good = review_case()
     html = ops_client.get(f"/admin/instances/{good.id}").get_data(as_text=True)
     assert "初审" in html and "v1" in html and "重试出错环节" not in html

@@ -1,0 +1,24 @@
+"""What each audit event type is called on the timeline and instance pages (one list for every page)."""
+from flask_babel import gettext as _
+
+EVENT_LABELS = {
+    "case_opened": "案件登记", "case_closed": "案件办结", "case_cancelled": "案件撤销",
+    "instance_started": "流程启动", "instance_completed": "流程结束", "instance_error": "流程出错",
+    "instance_suspended": "流程挂起", "instance_resumed": "流程恢复", "instance_cancelled": "流程终止",
+    "instance_retried": "流程重试", "instance_reset": "退回重办", "instance_migrated": "版本迁移",
+    "task_created": "生成待办", "task_completed": "办理完成", "task_cancelled": "待办撤回",
+    "task_claimed": "认领任务", "task_released": "退回待认领", "task_assigned": "指派任务",
+    "task_delegated": "转办", "task_reminded": "催办", "task_escalated": "超期上报",
+    "task_draft_saved": "暂存草稿", "task_draft_discarded": "删除草稿",
+    "timer_fired": "期限届满（定时器）", "message_received": "收到消息", "message_stored": "消息暂存",
+    "message_delivered": "消息送达", "follow_up_started": "启动后续案件", "due_rule_failed": "期限计算失败",
+    "attachment_uploaded": "上传附件", "note_added": "添加意见", "listed_supervision_opened": "提请挂牌督办",
+    "definition_deployed": "部署流程", "process_draft_saved": "保存流程草稿", "process_draft_deleted": "删除流程草稿",
+    "report_generated": "生成报表", "report_regenerated": "重新生成报表", "report_remarks_saved": "填写报表说明",
+    "report_submitted": "报送报表", "login_locked": "登录锁定",
+}
+
+
+def event_label(event_type) -> str:
+    """The (translated) name of an audit event type; the type itself when unknown."""
+    return _(EVENT_LABELS[event_type]) if event_type in EVENT_LABELS else event_type
