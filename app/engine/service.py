@@ -227,9 +227,11 @@ def _deliver_pending(inst, wf, user_id):
         return
     while True:
         waiting = runtime.waiting_message_names(wf)
+        if not waiting:
+            return  # nothing waits for a message: no stored one can be delivered
         stmt = (select(PendingMessage).where(PendingMessage.case_id == inst.case_id,
                                              PendingMessage.delivered_at.is_(None),
-                                             PendingMessage.name.in_(waiting or {""}))
+                                             PendingMessage.name.in_(waiting))
                 .order_by(PendingMessage.id).limit(1))
         msg = db.scalar(stmt)
         if msg is None:
@@ -246,23 +248,26 @@ def _save(inst, wf, user_id, error) -> StepResult:
     outgoing = wf.get_events()
     inst.state = workflow_to_state(wf, inst.definition.dialect)
     inst.updated_at = now
-    case = _case(inst.case_id)
-    created = sync_human_tasks(inst, wf, case, inst.definition.meta, now, user_id)
-    _dispatch_outgoing(inst, outgoing, user_id)
+    # Every instance column is set before the inbox sync's queries autoflush, so it is one UPDATE.
+    previous = inst.status
     if error is not None:
         inst.status, inst.error_type, inst.error_message = "error", error.error_type[:60], error.message
         inst.error_element, inst.error_at = error.element[:100], now
         inst.next_timer_at = None
-        record_event("instance_error", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
-                     summary=error.element, data={"type": error.error_type, "message": error.message}, at=now)
     else:
-        previous = inst.status
         inst.status = runtime.status_of(wf)
         inst.next_timer_at = runtime.next_timer_at(wf)
         if inst.status == "completed" and previous != "completed":
             inst.ended_at = now
-            record_event("instance_completed", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id, at=now)
-            _on_instance_ended(inst, "completed", now)
+    case = _case(inst.case_id)
+    created = sync_human_tasks(inst, wf, case, inst.definition.meta, now, user_id)
+    _dispatch_outgoing(inst, outgoing, user_id)
+    if error is not None:
+        record_event("instance_error", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
+                     summary=error.element, data={"type": error.error_type, "message": error.message}, at=now)
+    elif inst.status == "completed" and previous != "completed":
+        record_event("instance_completed", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id, at=now)
+        _on_instance_ended(inst, "completed", now)
     _flush()
     return StepResult(inst.id, inst.status, inst.case_id, [r.id for r in created],
                       error.message if error else "", error.element if error else "")
