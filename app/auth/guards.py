@@ -1,4 +1,6 @@
 """Access guards shared by blueprints."""
+from urllib.parse import urlparse
+
 from flask import abort
 from flask_login import current_user
 
@@ -17,3 +19,15 @@ def restrict_blueprint_to_role(bp, role):
         return None
 
     return bp
+
+
+def local_path(target) -> str | None:
+    """`target` when it is a path on this site, else None (no open redirects after login or a form)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "\" as "/" and drop tabs and newlines, so "/\evil.com" or "/\t/evil.com" would
+    # leave the site; such paths never come from our own pages.
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parsed = urlparse(target)
+    return target if not parsed.scheme and not parsed.netloc else None

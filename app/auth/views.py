@@ -1,21 +1,12 @@
 """Login and logout."""
-from urllib.parse import urlparse
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.accounts import authenticate
+from app.auth.guards import local_path
 from app.db import db
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-
-def _safe_next(target):
-    # Only same-site relative paths: never redirect to another host after login.
-    if not target:
-        return None
-    parsed = urlparse(target)
-    return target if not parsed.netloc and not parsed.scheme and target.startswith("/") else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,7 +21,7 @@ def login():
         db.commit()  # failure counters and lockouts must persist even when login fails
         if outcome.user is not None:
             login_user(outcome.user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(local_path(request.args.get("next")) or url_for("home.index"))
         error = outcome.message
     return render_template("auth/login.html", error=error, username=username), (401 if error else 200)
 

@@ -1,12 +1,11 @@
 """Case pages: scoped search and export, the case page, its diagram data, documents and comments."""
-from urllib.parse import urlparse
-
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from app.auth.guards import local_path
 from app.auth.models import User
 from app.cases import attachments as docs
 from app.cases import queries
@@ -64,12 +63,7 @@ def _labels():
 
 def local_next(target, fallback):
     """`target` if it is a path on this site, else `fallback` (no open redirects)."""
-    if target:
-        parsed = urlparse(target)
-        if not parsed.scheme and not parsed.netloc and target.startswith("/") and not target.startswith("//") \
-                and "\\" not in target:
-            return target
-    return fallback
+    return local_path(target) or fallback
 
 
 def _scoped_case(case_id):
