@@ -1,4 +1,5 @@
 """Cases: opening (with numbers), follow-up cases, closing when their process ends."""
+from flask import current_app
 from sqlalchemy import select
 
 from app import signals
@@ -66,7 +67,9 @@ def process_data(case: Case) -> dict:
     data = {"case_id": case.id, "case_number": case.number, "case_kind": case.kind,
             "org_level": case.org_unit.level if case.org_unit else "",
             "product_category": case.product_category, "product_name": case.product_name,
-            "is_key_product": case.is_key_product}
+            "is_key_product": case.is_key_product,
+            # DOMAIN.md: whether a county/city dishonesty listing needs the upper bureau's consent is configurable.
+            "upper_consent_required": current_app.config["DISHONESTY_LISTING_NEEDS_UPPER_CONSENT"]}
     if case.enterprise is not None:
         data.update(enterprise_uscc=case.enterprise.uscc, enterprise_name=case.enterprise.name)
     data.update(case.facts or {})

@@ -255,3 +255,13 @@ def test_ordinary_penalty_is_disclosed_and_closed_without_listing_or_referral(cl
     assert case.status() == ("closed", "completed")
     assert case.case.facts["disclosure_date"] == "2026-03-05"
     assert case.follow_ups() == []
+
+
+def test_county_listing_without_upper_consent_when_the_setting_is_off(clock, open_case_for, app, monkeypatch):
+    monkeypatch.setitem(app.config, "DISHONESTY_LISTING_NEEDS_UPPER_CONSENT", False)
+    case = open_case_for("penalty_case", org_code="350121", facts=REASON)
+    decide(case, is_heavier_penalty=True)
+    case.complete("cd_disclosure")
+    case.complete("cd_listing_review", propose_listing=True)
+    assert case.ready_names() == ["cd_listing"]
+    assert unit_code(case.task("cd_listing")) == "350121"
