@@ -6,6 +6,7 @@ from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,6 +46,11 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 # Plain json (never jsonb) where key order matters: SpiffWorkflow restores task data deltas in
 # the order tasks appear, and jsonb reorders object keys.
 OrderedJSON = JSON()
+
+
+# Primary keys are 32-bit integers on PostgreSQL: a larger id in a URL or form can match nothing,
+# and binding it would fail in the driver, so it is turned away before any query.
+MAX_ID = 2**31 - 1
 
 
 def utcnow():
@@ -98,8 +104,17 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes: ids beyond MAX_ID do not match, so they answer 404 like a missing row."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app):
     """Bind the session to the app's database and end it after every request."""
+    app.url_map.converters["int"] = IdConverter
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
 

@@ -1,6 +1,7 @@
 """Input schemas of the process-administration pages and JSON endpoints."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from app.db import MAX_ID
 from app.engine.lint import PROCESS_KEY
 
 
@@ -13,6 +14,7 @@ class XmlPayloadSchema(Schema):
     xml = fields.String(required=True, validate=validate.Length(min=1, error="流程 XML 为空"),
                         error_messages={"required": "缺少流程 XML", "invalid": "流程 XML 须为文本"})
     base_definition_id = fields.Integer(load_default=None, allow_none=True,
+                                        validate=validate.Range(min=1, max=MAX_ID, error="基准版本编号无效"),
                                         error_messages={"invalid": "基准版本编号无效"})
 
 

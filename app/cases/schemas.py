@@ -3,6 +3,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from app.cases.models import CASE_STATUSES
 from app.cases.services import KIND_LABELS
+from app.db import MAX_ID
 from app.formdefs.uscc import normalize_uscc, uscc_problem
 from app.cases.categories import KEY_CATEGORIES, PRODUCT_CATEGORIES  # noqa: F401  (re-exported)
 
@@ -77,7 +78,8 @@ class Uscc(fields.Str):
 class EnterpriseSchema(_Base):
     """An enterprise picked from the register (id) or typed in (USCC and name)."""
 
-    enterprise_id = fields.Int(error_messages=BAD_INT)
+    enterprise_id = fields.Int(error_messages=BAD_INT,
+                               validate=validate.Range(min=1, max=MAX_ID, error="所选企业不存在"))
     enterprise_uscc = Uscc(error_messages=REQUIRED)
     enterprise_name = fields.Str(validate=validate.Length(min=2, max=200, error="企业名称应为 2-200 个字符"))
 
@@ -130,7 +132,9 @@ class CampaignSchema(ProductSchema):
     campaign_name = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(min=2, max=100))
     self_inspection_due = fields.Date(required=True, error_messages=BAD_DATE)
     inspection_due = fields.Date(required=True, error_messages=BAD_DATE)
-    enterprise_ids = fields.List(fields.Int(error_messages=BAD_INT), load_default=list)
+    enterprise_ids = fields.List(fields.Int(error_messages=BAD_INT,
+                                            validate=validate.Range(min=1, max=MAX_ID, error="所选企业不存在")),
+                                 load_default=list)
     enterprise_lines = fields.Str(load_default="", validate=validate.Length(max=50000, error="名单过长"))
 
     @validates_schema

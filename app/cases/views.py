@@ -87,7 +87,8 @@ def search():
     """The case list of the user's scope, filtered, sorted and paged."""
     filters, errors = _load_filters()
     result = queries.search_cases(current_user, filters) if filters is not None else None
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    # The export links set their own format; a stray one in the query must not clash with it.
+    args = {k: v for k, v in request.args.items() if k not in ("page", "format")}
     return render_template("cases/search.html", result=result, errors=errors, args=args,
                            units=queries.units_in_scope(current_user), statuses=CASE_STATUSES), \
         (400 if errors else 200)

@@ -1,6 +1,7 @@
 """Marshmallow schemas for inbox input: list filters (query string) and hand-over forms."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from app.db import MAX_ID
 from app.inbox.queries import SORTS
 
 NOT_A_NUMBER = "请输入有效的数字"
@@ -39,6 +40,7 @@ class HandOverSchema(Schema):
         unknown = EXCLUDE
 
     assignee_id = fields.Integer(required=True, strict=False,
+                                 validate=validate.Range(min=1, max=MAX_ID, error="请选择承办人"),
                                  error_messages={"required": "请选择承办人", "invalid": "请选择承办人"})
     reason = fields.String(load_default="", validate=validate.Length(max=500, error=TOO_LONG))
 

@@ -4,6 +4,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
+from app.db import MAX_ID
 from app.engine.models import INSTANCE_STATUSES
 
 PROCESS_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
@@ -70,7 +71,8 @@ class ResetSchema(_Lenient):
 class MigrateQuerySchema(_Lenient):
     """The version chosen for the dry run."""
 
-    target = fields.Integer(required=True, error_messages={"required": "请选择目标版本", "invalid": "目标版本无效"})
+    target = fields.Integer(required=True, error_messages={"required": "请选择目标版本", "invalid": "目标版本无效"},
+                            validate=validate.Range(min=1, max=MAX_ID, error="目标版本无效"))
 
 
 class MigrateSchema(MigrateQuerySchema):
@@ -82,7 +84,9 @@ class MigrateSchema(MigrateQuerySchema):
 class BulkMigrateSchema(MigrateSchema):
     """Migrate the instances ticked in the list."""
 
-    instance_ids = fields.List(fields.Integer(error_messages={"invalid": "实例编号无效"}), required=True,
+    instance_ids = fields.List(fields.Integer(error_messages={"invalid": "实例编号无效"},
+                                              validate=validate.Range(min=1, max=MAX_ID, error="实例编号无效")),
+                               required=True,
                                validate=validate.Length(min=1, max=100, error="请选择 1 至 100 个流程实例"),
                                error_messages={"required": "请选择要迁移的流程实例"})
 

@@ -1,6 +1,7 @@
 """Input of the supervision pages (query strings and forms), with Chinese messages."""
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
+from app.db import MAX_ID
 from app.supervision.services import GROUPINGS
 
 CHOICE = "请选择有效的选项"
@@ -58,6 +59,7 @@ class ReassignForm(Schema):
         unknown = EXCLUDE
 
     assignee_id = fields.Integer(required=True, strict=False,
+                                 validate=validate.Range(min=1, max=MAX_ID, error="请选择承办人"),
                                  error_messages={"required": "请选择承办人", "invalid": "请选择承办人"})
     reason = fields.String(load_default="", validate=validate.Length(max=300, error="原因不超过 300 字"))
 

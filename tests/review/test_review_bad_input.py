@@ -1,0 +1,77 @@
+"""Review: odd query strings and form values answer 2xx/3xx/4xx with a page, never a 500."""
+import pytest
+
+PAGES = ["/cases/", "/cases/export", "/inbox/", "/inbox/department", "/inbox/done", "/notifications/",
+         "/reports/", "/reports/dashboard", "/supervision/overdue", "/supervision/listed", "/admin/instances",
+         "/admin/instances/incidents", "/admin/", "/admin/modeler", "/admin/processes/penalty_case/diff", "/"]
+ODD_ARGS = [
+    {"page": "abc"}, {"page": "-3"}, {"page": "99999999999999999999"}, {"page": "0"},
+    {"sort": "nope", "dir": "sideways"}, {"kind": "nope"}, {"status": "nope"}, {"category": "<b>"},
+    {"opened_from": "2026-13-45", "opened_to": "yesterday"}, {"date_from": "x", "date_to": "2026-02-30"},
+    {"due": "nope", "region": "999999"}, {"org": "nope"}, {"format": "exe"}, {"group": "nope", "state": "x"},
+    {"key": "../etc", "version": "x"}, {"from": "x", "to": "-1"}, {"per_page": "100000"},
+    {"unread": "maybe"}, {"new": "x"}, {"claimed": "perhaps"}, {"has_error": "x", "case": "%_"},
+    {"page": "1\x00"}, {"q": "\x00"},
+]
+
+
+@pytest.fixture()
+def head(make_user, login_as):
+    return login_as(make_user("350100", roles=("staff", "supervisor", "process_admin")))
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_odd_query_strings_never_500(db_session, head, url):
+    failures = []
+    for args in ODD_ARGS:
+        status = head.get(url, query_string=args).status_code
+        if status >= 500:
+            failures.append((args, status))
+    assert failures == []
+
+
+POSTS = [
+    ("/reports/", {"kind": "nope", "thursday": "x", "year": "abc"}),
+    ("/reports/", {"kind": "weekly", "thursday": "2026-11-20"}),
+    ("/reports/", {"kind": "annual", "year": "99999999"}),
+    ("/admin/instances/migrate", {"instance_ids": ["x", "-1"], "target": "abc", "reason": ""}),
+    ("/admin/instances/migrate", {"instance_ids": ["99999999999999999999"], "target": "99999999999999999999",
+                                  "reason": "迁移原因"}),
+    ("/inbox/tasks/99999999/assign", {"assignee_id": "x"}),
+    ("/cases/start/failed_sample", {"test_date": "x", "goods_value": "NaN", "failed_items-1-item": "a"}),
+    ("/cases/start/campaign", {"enterprise_ids": ["x", "99999999999999999999"], "self_inspection_due": "2026-02-30"}),
+    ("/cases/start/sampling", {"sample_count": "1e400", "sampling_due": "x"}),
+    ("/cases/start/risk_signal", {"signal_source": "nope", "title": "x" * 5000}),
+    ("/supervision/tasks/99999999/remind", {"note": "x"}),
+    ("/supervision/cases/99999999/list", {"reason": "x", "due_date": "2026-99-99"}),
+    ("/notifications/99999999999999999999/open", {}),
+    ("/admin/api/validate", {}),
+    ("/locale", {"locale": "xx"}),
+]
+
+
+def test_odd_form_values_never_500(db_session, head):
+    failures = []
+    for url, data in POSTS:
+        status = head.post(url, data=data).status_code
+        if status >= 500:
+            failures.append((url, data, status))
+    assert failures == []
+
+
+HUGE = "99999999999999999999"
+HUGE_ID_URLS = [f"/cases/{HUGE}", f"/cases/{HUGE}/diagram.json", f"/cases/1/attachments/{HUGE}",
+                f"/inbox/tasks/{HUGE}", f"/admin/instances/{HUGE}", f"/reports/{HUGE}",
+                f"/admin/definitions/{HUGE}/download", f"/supervision/tasks/{HUGE}/reassign"]
+
+
+def test_ids_beyond_the_integer_range_are_not_found(db_session, head):
+    assert [(u, head.get(u).status_code) for u in HUGE_ID_URLS] == [(u, 404) for u in HUGE_ID_URLS]
+
+
+def test_nul_character_is_refused_in_chinese(db_session, head):
+    response = head.get("/cases/", query_string={"q": "电线\x00"})
+    assert response.status_code == 400
+    assert "无效字符" in response.get_data(as_text=True)
+    response = head.post("/reports/", data={"kind": "weekly\x00"}, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_input"
