@@ -4,6 +4,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.audit.services import record_event
 from app.auth.models import Department, OrgUnit, User
@@ -228,7 +229,7 @@ def listed_board(user, *, status="open", now=None) -> dict:
     """Cases of kind listed_supervision in the user's scope, with level, open tasks and deadlines."""
     require_supervisor(user)
     now = now or utcnow()
-    stmt = (select(Case).where(Case.kind == "listed_supervision",
+    stmt = (select(Case).options(selectinload(Case.org_unit)).where(Case.kind == "listed_supervision",
                                Case.org_unit_id.in_(unit_ids_in_scope(user.org_unit)))
             .order_by(Case.opened_at.desc(), Case.id.desc()))
     if status in ("open", "closed", "cancelled"):
