@@ -48,6 +48,12 @@ def can_work_on(user: User, department_code, org_unit_id, assignee_id) -> bool:
     return org_unit_id == user.org_unit_id and department_code in user.department_codes
 
 
+def user_display_name(user_id) -> str:
+    """A user's display name ("" when unknown), for lists of notes, documents and tasks."""
+    user = db.get(User, user_id) if user_id else None
+    return user.display_name if user else ""
+
+
 def find_user(username) -> User | None:
     """The user by login name."""
     return db.scalar(select(User).where(User.username == username))

@@ -8,7 +8,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.calendar.workdays import CHINA_TZ
-from app.cases.schemas import PRODUCT_CATEGORIES
+from app.cases.categories import category_label
 from app.cases.services import KIND_LABELS
 
 STATUS_LABELS = {"open": "在办", "closed": "办结", "cancelled": "撤销"}
@@ -25,7 +25,7 @@ def _row(item) -> list:
     ent = c.enterprise
     return [c.number, _(KIND_LABELS.get(c.kind, c.kind)), c.title, c.org_unit.name if c.org_unit else "",
             ent.name if ent else "", ent.uscc if ent else "",
-            _(PRODUCT_CATEGORIES.get(c.product_category, c.product_category or "")) if c.product_category else "",
+            category_label(c.product_category),
             c.product_name, _("是") if c.is_key_product else _("否"), _(STATUS_LABELS.get(c.status, c.status)),
             _local(c.opened_at), _local(c.closed_at), item["open_tasks"], _local(item["next_due_at"]),
             item["overdue_tasks"]]

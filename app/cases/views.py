@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.auth.guards import local_path
-from app.auth.models import User
+from app.auth.services import user_display_name
 from app.cases import attachments as docs
 from app.cases import queries
 from app.cases.diagram import diagram_data
@@ -25,8 +25,7 @@ STATUS_LABELS = {"open": "在办", "closed": "办结", "cancelled": "撤销"}
 @bp.app_template_global("user_name")
 def user_name(user_id):
     """A user's display name for lists of notes and documents."""
-    user = db.get(User, user_id) if user_id else None
-    return user.display_name if user else ""
+    return user_display_name(user_id)
 
 
 @bp.app_template_global("can_start_work")

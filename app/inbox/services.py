@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.audit.services import record_event
 from app.auth.models import Department, OrgUnit
 from app.auth.services import can_work_on, is_in_scope
+from app.auth.services import user_display_name as user_name
 from app.db import db, utcnow
 from app.engine.errors import Conflict, Forbidden, NotFound
 from app.engine.models import HumanTask
@@ -203,14 +204,6 @@ def describe_tasks(task_ids) -> list[NextTask]:
             .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
             .where(HumanTask.id.in_(task_ids)).order_by(HumanTask.id))
     return [NextTask(t, d or "", u or "") for t, d, u in db.execute(stmt).all()]
-
-
-def user_name(user_id) -> str:
-    """A user's display name (empty when unknown)."""
-    from app.auth.models import User
-
-    user = db.get(User, user_id) if user_id else None
-    return user.display_name if user else ""
 
 
 def department_name(code) -> str:

@@ -10,6 +10,7 @@ from app.audit.services import record_event
 from app.auth.models import Department, OrgUnit, User
 from app.auth.services import is_in_scope, unit_ids_in_scope
 from app.calendar.workdays import as_date, get_calendar
+from app.cases.categories import category_label
 from app.cases.models import Case
 from app.cases.services import KIND_LABELS, open_follow_up_case
 from app.db import db, utcnow
@@ -30,11 +31,7 @@ def require_supervisor(user):
 
 
 def _category_label(code):
-    try:  # the case domain owns the category names
-        from app.cases.schemas import PRODUCT_CATEGORIES
-    except ImportError:
-        PRODUCT_CATEGORIES = {}
-    return PRODUCT_CATEGORIES.get(code, code) or "未分类"
+    return category_label(code) or "未分类"
 
 
 @dataclass
