@@ -5,11 +5,12 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.auth.guards import restrict_blueprint_to_role
-from app.db import db
+from app.db import MAX_ID, db
 from app.engine import service
 from app.engine.errors import EngineError, NotFound
 from app.engine.instance_ops import reset_to_task
 from app.engine.migration import check_migration, migrate_instance
+from app.inbox.services import department_name
 from app.operations import services
 from app.operations.schemas import (BulkMigrateSchema, CancelSchema, MigrateQuerySchema, MigrateSchema, ReasonSchema, ResetSchema,
                                     RetrySchema, load_filters, parse_data)
@@ -33,7 +34,7 @@ def _first(messages) -> str:
 def _detail_page(instance_id, *, status=200, error="", form=None, panel=""):
     detail = services.instance_detail(current_user, instance_id)
     return render_template("operations/detail.html", d=detail, error=error, form=form or {}, panel=panel,
-                           status_labels=services.STATUS_LABELS), status
+                           status_labels=services.STATUS_LABELS, department_name=department_name), status
 
 
 @bp.errorhandler(EngineError)
@@ -164,13 +165,19 @@ def _migrate_page(instance_id, check, *, status=200, error="", form=None):
                            form=form or {}), status
 
 
+def _posted_target():
+    """The posted target version id when it is a usable id (for re-showing the dry run), else None."""
+    target = request.form.get("target", "")
+    return int(target) if target.isdigit() and 0 < int(target) <= MAX_ID else None
+
+
 def _migrate_refused(instance_id, exc):
     """The migration page again, with the fresh dry-run reasons, when the move was refused."""
-    target = request.form.get("target", "")
-    if not target.isdigit():
+    target = _posted_target()
+    if target is None:
         return None
     try:
-        check = check_migration(instance_id, int(target))
+        check = check_migration(instance_id, target)
     except EngineError:
         return None
     return _migrate_page(instance_id, check, status=exc.status, error=exc.message, form=request.form)
@@ -183,10 +190,10 @@ def migrate(instance_id):
     try:
         form = MigrateSchema().load(request.form)
     except ValidationError as exc:
-        target = request.form.get("target", "")
-        if not target.isdigit():
+        target = _posted_target()
+        if target is None:
             return _detail_page(instance_id, status=400, error=_first(exc.messages), panel="migrate")
-        return _migrate_page(instance_id, check_migration(instance_id, int(target)), status=400,
+        return _migrate_page(instance_id, check_migration(instance_id, target), status=400,
                              error=_first(exc.messages), form=request.form)
     migrate_instance(instance_id, form["target"], current_user.id, form["reason"])
     db.commit()

@@ -75,3 +75,45 @@ def test_nul_character_is_refused_in_chinese(db_session, head):
     assert "无效字符" in response.get_data(as_text=True)
     response = head.post("/reports/", data={"kind": "weekly\x00"}, headers={"Accept": "application/json"})
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_input"
+
+
+def test_odd_values_on_real_records_never_500(db_session, make_user, make_case, login_as):
+    """The same sweep with ids that exist: every action answers a page, never a 500, and the task stays open."""
+    from sqlalchemy import select
+
+    from app.engine.deploy import deploy_files
+    from app.engine.models import HumanTask, ProcessInstance
+    from tests.cases.case_bpmn import lifecycle_xml
+
+    deploy_files({"penalty_case.bpmn": lifecycle_xml("penalty_case").encode("utf-8")}, form_exists=None)
+    owner = make_user("350100", roles=("staff", "supervisor", "process_admin"))
+    client = login_as(owner)
+    case = make_case("penalty_case", org_code="350100", user_id=owner.id)
+    t = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id)).id
+    i = db_session.scalar(select(ProcessInstance).where(ProcessInstance.case_id == case.id)).id
+    db_session.commit()  # as in production: a refused action's rollback keeps the records (outer test txn still undone)
+    long_text = "长" * 20000
+    posts = [
+        (f"/inbox/tasks/{t}/assign", {"assignee_id": HUGE, "reason": long_text}),
+        (f"/inbox/tasks/{t}/delegate", {"assignee_id": "-5"}),
+        (f"/inbox/tasks/{t}/draft", {"anything": long_text}),
+        (f"/inbox/tasks/{t}/complete", {"approved": "perhaps"}),
+        (f"/admin/instances/{i}/suspend", {"reason": long_text}),
+        (f"/admin/instances/{i}/retry", {"reason": "x", "data": "{{not json"}),
+        (f"/admin/instances/{i}/retry", {"reason": "x", "data": "[1, 2]"}),
+        (f"/admin/instances/{i}/reset", {"reason": "x", "spec_name": "../../etc"}),
+        (f"/admin/instances/{i}/migrate", {"reason": "x", "target": HUGE}),
+        (f"/admin/instances/{i}/migrate", {"reason": "x", "target": "-1"}),
+        (f"/supervision/tasks/{t}/remind", {"note": long_text}),
+        (f"/supervision/tasks/{t}/reassign", {"assignee_id": HUGE}),
+        (f"/supervision/cases/{case.id}/list", {"reason": long_text, "due_date": "1900-01-01"}),
+        (f"/cases/{case.id}/notes", {"body": long_text, "human_task_id": HUGE}),
+        (f"/cases/{case.id}/attachments", {"human_task_id": "abc"}),
+    ]
+    failures = [(url, status) for url, data in posts if (status := client.post(url, data=data).status_code) >= 500]
+    gets = [f"/admin/instances/{i}/migrate?target={HUGE}", f"/admin/instances/{i}/migrate?target=abc",
+            f"/cases/{case.id}/attachments/{HUGE}"]
+    failures += [(url, status) for url in gets if (status := client.get(url).status_code) >= 500]
+    assert failures == []
+    db_session.expire_all()
+    assert db_session.get(HumanTask, t).status == "ready"
