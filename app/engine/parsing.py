@@ -2,7 +2,6 @@
 import hashlib
 from dataclasses import dataclass
 
-from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -128,8 +127,3 @@ def _problem_from(exc: ValidationException, filename) -> Problem:
     line = exc.line_number if isinstance(exc.line_number, int) else None
     text = str(exc).split("\n")[0]
     return Problem(f"BPMN 校验错误：{text}", exc.file_name or filename, getattr(exc, "id", "") or "", line)
-
-
-def xml_syntax_problem(filename, exc: etree.XMLSyntaxError) -> Problem:
-    """A Problem for malformed XML (lxml does not wrap it)."""
-    return Problem(f"XML 格式错误：{exc.msg}", filename, "", exc.lineno)

@@ -158,9 +158,3 @@ def evaluate(wf, task, expression):
     return run_guarded(wf.script_engine.evaluate, task, expression)
 
 
-def case_data(wf) -> dict:
-    """The data of the most recent task (the case's process variables as they stand)."""
-    if wf.is_completed() and wf.data:
-        return dict(wf.data)
-    last = wf.last_task
-    return dict(last.data) if last is not None else {}
