@@ -42,17 +42,26 @@ def _may_see(role):
     return current_user.has_role(role)
 
 
+def _last_of_blueprint(endpoint):
+    prefix = endpoint.split(".")[0] + "."
+    return [e for e, _label, _role in NAV if e.startswith(prefix)][-1] == endpoint
+
+
 def nav_items():
     """The entries the current user sees, with the active one marked."""
     items = []
+    current = request.endpoint or ""
+    # Two entries of one blueprint (统计分析, 统计报表): the exact page wins, else the blueprint's last entry.
+    exact = {e for e, _label, _role in NAV if e == current}
     for endpoint, label, role in NAV:
         if endpoint not in current_app.view_functions:
             continue
         if role and not _may_see(role):
             continue
         prefix = endpoint.split(".")[0]
-        items.append({"url": url_for(endpoint), "label": _(label),
-                      "active": (request.endpoint or "").startswith(prefix + "."),
+        same_blueprint = current.startswith(prefix + ".")
+        active = endpoint in exact or (same_blueprint and not exact and _last_of_blueprint(endpoint))
+        items.append({"url": url_for(endpoint), "label": _(label), "active": active,
                       "badge": _badge(endpoint)})
     return items
 

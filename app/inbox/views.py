@@ -7,6 +7,7 @@ from app.db import db, utcnow
 from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
 from app.inbox import queries, services
 from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
+from app.calendar.deadlines import parse_due_rule
 from app.cases.categories import category_label
 from app.inbox.summary import deadline_info, key_facts
 
@@ -27,6 +28,18 @@ def inbox_category_label(code):
 def inbox_deadline(due_at):
     """Deadline facts of a due time, for templates."""
     return deadline_info(due_at, utcnow())
+
+
+@bp.app_template_filter("due_rule_label")
+def due_rule_label(rule):
+    """A task's due rule in words ("15个工作日"); empty for a computed rule, whose date says it all."""
+    try:
+        parsed = parse_due_rule(rule)
+    except ValueError:
+        return ""
+    words = {"WD": _("%(n)s 个工作日", n=parsed.amount), "D": _("%(n)s 日", n=parsed.amount),
+             "H": _("%(n)s 小时", n=parsed.amount)}
+    return words[parsed.unit]
 
 
 def _list(tab):

@@ -1,0 +1,27 @@
+"""The task page states its time limit in words ("5 个工作日"), never the raw rule code ("5WD")."""
+from app.inbox.views import due_rule_label
+
+
+def test_task_page_shows_time_limit_in_words(open_task, make_user, login_as, client):
+    _case, task = open_task("350121")
+    assert task.due_rule == "5WD"
+    login_as(make_user("350121", ["quality_supervision"]))
+    html = client.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
+    assert "时限 5 个工作日" in html
+    assert "5WD" not in html
+
+
+def test_task_page_time_limit_in_english(open_task, make_user, login_as, client):
+    _case, task = open_task("350121")
+    login_as(make_user("350121", ["quality_supervision"]))
+    client.post("/locale", data={"locale": "en"})
+    html = client.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
+    assert "Time limit 5 working days" in html and "5WD" not in html
+
+
+def test_computed_rules_are_not_shown(app):
+    # An expression rule (a date from the case facts) has no words; the due date alone is shown.
+    with app.test_request_context():
+        assert due_rule_label("add_days(inspection_due, 0)") == ""
+        assert due_rule_label("24H") == "24 小时"
+        assert due_rule_label("60d") == "60 日"
