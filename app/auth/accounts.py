@@ -60,7 +60,8 @@ def authenticate(username, password) -> LoginOutcome:
             user.locked_until_at = now + timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
             user.failed_login_count = 0
             record_event("login_locked", actor_id=user.id, summary=user.username, at=now)
-            return LoginOutcome(None, "登录失败次数过多，账户已锁定 15 分钟")
+            minutes = max(1, -(-cfg["LOGIN_LOCK_SECONDS"] // 60))
+            return LoginOutcome(None, f"登录失败次数过多，账户已锁定 {minutes} 分钟")
         return LoginOutcome(None, "用户名或密码错误")
     user.failed_login_count, user.locked_until_at = 0, None
     return LoginOutcome(user)

@@ -1,0 +1,15 @@
+"""Review: the lockout message names the configured lock time, not a fixed 15 minutes."""
+
+
+def test_lockout_message_follows_the_setting(db_session, app, client, make_user):
+    user = make_user()
+    old = app.config["LOGIN_LOCK_SECONDS"], app.config["LOGIN_MAX_FAILURES"]
+    app.config.update(LOGIN_LOCK_SECONDS=600, LOGIN_MAX_FAILURES=2)
+    try:
+        client.post("/login", data={"username": user.username, "password": "wrong"})
+        response = client.post("/login", data={"username": user.username, "password": "wrong"})
+    finally:
+        app.config["LOGIN_LOCK_SECONDS"], app.config["LOGIN_MAX_FAILURES"] = old
+    text = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "账户已锁定 10 分钟" in text and "15 分钟" not in text
