@@ -133,6 +133,15 @@ def get_attachment(case_id, attachment_id) -> CaseAttachment:
     return att
 
 
+def ids_outside_case(case_id, attachment_ids) -> set[int]:
+    """Those of the given attachment ids that are not documents of this case."""
+    wanted = {int(i) for i in attachment_ids}
+    if not wanted:
+        return set()
+    stmt = select(CaseAttachment.id).where(CaseAttachment.case_id == case_id, CaseAttachment.id.in_(wanted))
+    return wanted - set(db.scalars(stmt))
+
+
 def attachment_path(att: CaseAttachment) -> Path:
     """Where the attachment's bytes are stored."""
     return upload_dir() / att.stored_name

@@ -184,6 +184,7 @@ def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
     _require_worker(user, task)
     values = unflatten_form(form_data, form_def)
     clean, errors = validate_submission(form_def, values)
+    errors = errors or _foreign_attachments(form_def, clean, task.case_id)
     if errors:
         return SubmitOutcome(errors=errors, values=values)
     result = complete_task(task.id, user, clean)
@@ -193,6 +194,19 @@ def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
         db.flush()
     return SubmitOutcome(values=clean, status=result.status, engine_error=result.error,
                          next_tasks=describe_tasks(result.new_task_ids))
+
+
+def _foreign_attachments(form_def, clean, case_id) -> dict:
+    # The form offers only this case's documents; an id of another case (perhaps of another
+    # bureau) typed into the request must not end up in this case's record.
+    from app.cases.attachments import ids_outside_case
+
+    errors = {}
+    for fd in form_def.fields:
+        if fd.type == "attachments" and clean.get(fd.name):
+            if case_id is None or ids_outside_case(case_id, clean[fd.name]):
+                errors[fd.name] = ["所选附件不属于本案件"]
+    return errors
 
 
 def describe_tasks(task_ids) -> list[NextTask]:
