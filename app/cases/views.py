@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 
 from app.auth.guards import local_path
 from app.auth.services import user_display_name
+from app.calendar.workdays import CHINA_TZ
 from app.cases import attachments as docs
 from app.cases import queries
 from app.cases.diagram import diagram_data
@@ -103,7 +104,7 @@ def export():
         message = "；".join("、".join(v) for v in errors.values()) or _("不支持的导出格式")
         return render_template("error.html", status=400, message=message), 400
     items = queries.export_rows(current_user, filters)
-    stamp = utcnow().strftime("%Y%m%d%H%M")
+    stamp = utcnow().astimezone(CHINA_TZ).strftime("%Y%m%d%H%M")  # the user's clock, not UTC
     if fmt == "csv":
         return Response(cases_csv(items), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename=cases-{stamp}.csv"})
