@@ -43,13 +43,25 @@ def create_user(username, password, display_name, org_unit: OrgUnit, department_
     return user
 
 
+_DUMMY_HASHES = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("no-such-user", method=method)
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(username, password) -> LoginOutcome:
     """Check a login; lock the account for a while after too many failures."""
     cfg = current_app.config
     user = db.scalar(select(User).where(User.username == username))
     now = utcnow()
     if user is None or not user.is_active:
-        # Same message as a wrong password: do not reveal which user names exist.
+        # Same message and the same hashing work as a wrong password: neither the text nor the
+        # response time may reveal which user names exist.
+        check_password_hash(_dummy_hash(), password)
         return LoginOutcome(None, "用户名或密码错误")
     if user.locked_until_at and user.locked_until_at > now:
         minutes = max(1, int((user.locked_until_at - now).total_seconds() // 60) + 1)
