@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.audit.services import record_event
 from app.calendar.workdays import CHINA_TZ, as_date, get_calendar
 from app.db import db
-from app.engine.models import HumanTask
+from app.engine.models import HumanTask, ProcessInstance
 from app.notifications.models import Notification
 from app.notifications.services import heads_over_task, notify_users, task_holders
 
@@ -62,9 +62,13 @@ def _sent_prefixes(task_ids, kinds) -> set[str]:
 
 
 def _ready_tasks(due_before):
+    # A suspended instance's tasks cannot be completed until an admin resumes it: urging their
+    # holders (or escalating to heads) would ask for work nobody is able to do.
+    suspended = select(ProcessInstance.id).where(ProcessInstance.status == "suspended")
     return list(db.scalars(select(HumanTask).where(
         HumanTask.status == "ready", HumanTask.due_at.is_not(None), HumanTask.due_at <= due_before,
-        HumanTask.clock_paused_at.is_(None)).order_by(HumanTask.due_at, HumanTask.id)))
+        HumanTask.clock_paused_at.is_(None), HumanTask.instance_id.not_in(suspended))
+        .order_by(HumanTask.due_at, HumanTask.id)))
 
 
 def _fmt_local(at):
