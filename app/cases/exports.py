@@ -4,6 +4,7 @@ import io
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -31,9 +32,14 @@ def _row(item) -> list:
             item["overdue_tasks"]]
 
 
-def _safe_cell(value):
+def safe_cell(value):
+    """A spreadsheet cell value that cannot run as a formula or break the file."""
+    if not isinstance(value, str):
+        return value
+    # Control characters (a pasted vertical tab) are refused by openpyxl and would fail the export.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
     # A cell starting with = + - @ would run as a formula in Excel (CSV injection): quote it.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
@@ -44,7 +50,7 @@ def cases_csv(items) -> bytes:
     writer = csv.writer(buf)
     writer.writerow([_(h) for h in HEADERS])
     for item in items:
-        writer.writerow([_safe_cell(v) for v in _row(item)])
+        writer.writerow([safe_cell(v) for v in _row(item)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -58,7 +64,7 @@ def cases_xlsx(items) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8F0FC")
     for item in items:
-        ws.append([_safe_cell(v) for v in _row(item)])
+        ws.append([safe_cell(v) for v in _row(item)])
     ws.freeze_panes = "A2"
     for idx, width in enumerate((24, 16, 30, 16, 28, 22, 16, 20, 8, 8, 18, 18, 10, 18, 10), start=1):
         ws.column_dimensions[get_column_letter(idx)].width = width

@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.cases.exports import safe_cell
 from app.reports.statutory import FIGURE_ROWS
 
 KIND_TITLES = {"weekly": "重点工业产品质量安全排查治理周报", "stage": "阶段性工作总结报表",
@@ -41,7 +42,7 @@ def _sheet(wb, title, headers, rows, first=False):
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append(row)
+        ws.append([safe_cell(v) for v in row])
     for i, header in enumerate(headers, start=1):
         width = max([len(str(header)) * 2 + 2] + [min(len(str(r[i - 1])) + 4, 50) for r in rows])
         ws.column_dimensions[get_column_letter(i)].width = width
