@@ -187,7 +187,11 @@ def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
     errors = errors or _foreign_attachments(form_def, clean, task.case_id)
     if errors:
         return SubmitOutcome(errors=errors, values=values)
-    result = complete_task(task.id, user, clean)
+    try:
+        result = complete_task(task.id, user, clean)
+    except Conflict as exc:
+        # E.g. the instance was suspended meanwhile: the form comes back with what was typed.
+        return SubmitOutcome(errors={"_form": [exc.message]}, values=values)
     draft = get_draft(task.id)
     if draft is not None:
         db.delete(draft)
