@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.routing import BuildError
 
+from app.auth.guards import local_path
 from app.db import db
 from app.notifications import services
 
@@ -46,7 +47,8 @@ def index():
 
 
 def _target(row):
-    if row.link:
+    # A stored link is followed only when it stays on this site (no open redirect via a notification).
+    if local_path(row.link):
         return row.link
     for candidates, value in ((TASK_TARGETS, row.human_task_id), (CASE_TARGETS, row.case_id)):
         if value is None:

@@ -27,3 +27,14 @@ def test_login_with_local_next_goes_there(db_session, client, make_user):
     user = make_user()
     response = client.post("/login?next=/inbox/", data={"username": user.username, "password": "pw-123456"})
     assert response.headers["Location"] == "/inbox/"
+
+
+def test_notification_link_to_another_site_is_not_followed(db_session, client, make_user, login_as):
+    from app.notifications.services import notify
+
+    user = make_user()
+    login_as(user)
+    foreign = notify(user.id, "system", "外部链接", dedupe_key="ext1", link="https://evil.example/phish")
+    local = notify(user.id, "system", "本站链接", dedupe_key="loc1", link="/inbox/")
+    assert client.post(f"/notifications/{foreign}/open").headers["Location"] == "/notifications/"
+    assert client.post(f"/notifications/{local}/open").headers["Location"] == "/inbox/"
