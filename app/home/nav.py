@@ -66,8 +66,15 @@ def nav_items():
     return items
 
 
+def colon():
+    """The label colon of the current language: full-width in Chinese, ": " in English."""
+    from flask_babel import get_locale
+
+    return ": " if str(get_locale()) == "en" else "："
+
+
 def register_template_globals(app):
     """Expose the helpers to every template."""
     from flask_babel import get_locale
 
-    app.jinja_env.globals.update(nav_items=nav_items, url_for_safe=url_for_safe, get_locale=get_locale)
+    app.jinja_env.globals.update(nav_items=nav_items, url_for_safe=url_for_safe, get_locale=get_locale, colon=colon)

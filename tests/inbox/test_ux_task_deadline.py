@@ -7,7 +7,7 @@ def test_task_page_shows_time_limit_in_words(open_task, make_user, login_as, cli
     assert task.due_rule == "5WD"
     login_as(make_user("350121", ["quality_supervision"]))
     html = client.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
-    assert "时限 5 个工作日" in html
+    assert "（时限 5 个工作日）" in html
     assert "5WD" not in html
 
 
@@ -16,7 +16,7 @@ def test_task_page_time_limit_in_english(open_task, make_user, login_as, client)
     login_as(make_user("350121", ["quality_supervision"]))
     client.post("/locale", data={"locale": "en"})
     html = client.get(f"/inbox/tasks/{task.id}").get_data(as_text=True)
-    assert "Time limit 5 working days" in html and "5WD" not in html
+    assert "Due: " in html and "(time limit 5 working days)" in html and "5WD" not in html
 
 
 def test_computed_rules_are_not_shown(app):
