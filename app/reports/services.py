@@ -1,6 +1,7 @@
 """Report drafts: create (idempotent per unit and period), regenerate, remarks, submit; rights and scope."""
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, selectinload
 
 from app.audit.services import record_event
 from app.auth.models import OrgUnit
@@ -86,7 +87,10 @@ def list_reports(user, kind=None, limit=200) -> list[Report]:
     """Reports of the user's unit and the units below it, newest period first."""
     if not can_view_reports(user):
         raise Forbidden("无权查看报表")
-    stmt = select(Report).where(Report.org_unit_id.in_(unit_ids_in_scope(user.org_unit)))
+    # The list shows each report's bureau but never its figures (an annual report's JSON holds
+    # whole hazard and case lists): load the units with the page and leave the figures unread.
+    stmt = (select(Report).options(defer(Report.figures), selectinload(Report.org_unit))
+            .where(Report.org_unit_id.in_(unit_ids_in_scope(user.org_unit))))
     if kind:
         stmt = stmt.where(Report.kind == kind)
     stmt = stmt.order_by(Report.period_end.desc(), Report.kind, Report.org_unit_id).limit(limit)

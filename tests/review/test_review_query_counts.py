@@ -9,7 +9,10 @@ from tests.cases.case_bpmn import lifecycle_xml
 
 PAGES = ["/cases/", "/cases/export?format=csv", "/inbox/department", "/inbox/", "/supervision/overdue",
          "/supervision/listed", "/admin/instances", "/admin/instances/incidents", "/reports/dashboard", "/",
-         "/notifications/"]
+         "/notifications/", "/reports/"]
+# The first batch uses 7 bureaus, the second 6 more: a per-row or per-bureau lazy load shows as growth.
+UNITS = ("350100", "350102", "350121", "350181", "350200", "350203", "350206",
+         "350300", "350302", "350322", "350400", "350404", "350481")
 
 
 class QueryCounter:
@@ -31,8 +34,9 @@ class QueryCounter:
 def world(db_session, make_user, make_case):
     files = {f"{k}.bpmn": lifecycle_xml(k).encode("utf-8") for k in KIND_LABELS}
     deploy_files(files, form_exists=None)
-    head = make_user("350100", roles=("staff", "supervisor", "process_admin"))
+    head = make_user("350000", roles=("staff", "supervisor", "process_admin"))
     staff = make_user("350121")
+    made = []
 
     def add(n):
         from datetime import timedelta
@@ -40,10 +44,13 @@ def world(db_session, make_user, make_case):
         from app.db import utcnow
         from app.notifications.services import notify_users
 
-        for i in range(n):
+        for _ in range(n):
+            i = len(made)
+            made.append(i)
             # Different counties, kinds and enterprises, so lazy loads would each need a query.
-            case = make_case(list(KIND_LABELS)[i % len(KIND_LABELS)], org_code=("350121", "350102", "350100")[i % 3],
-                             user_id=head.id)
+            code = UNITS[i % len(UNITS)]
+            case = make_case(list(KIND_LABELS)[i % len(KIND_LABELS)], org_code=code, user_id=head.id)
+            _report(db_session, code, i)
             for task in db_session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)):
                 task.due_at = utcnow() - timedelta(days=1)
                 task.assignee_id = staff.id if i % 2 else None
@@ -52,6 +59,19 @@ def world(db_session, make_user, make_case):
             notify_users([head], "reminder", f"提醒{i}", key=f"qc{case.id}", case_id=case.id)
         db_session.flush()
     return head, add
+
+
+def _report(db, code, week):
+    # A stored weekly report of the case's bureau (figures as the statutory builder stores them).
+    from datetime import date, timedelta
+
+    from app.db import utcnow
+    from app.reports.models import Report
+    from app.seed.reference import unit_by_code
+
+    start = date(2026, 1, 1) + timedelta(weeks=week)
+    db.add(Report(kind="weekly", org_unit=unit_by_code(code), period_start=start, period_end=start + timedelta(days=6),
+                  figures={"period": {}, "cumulative": {}}, remarks="", status="draft", generated_at=utcnow()))
 
 
 def _counts(app, engine, client):
