@@ -12,6 +12,9 @@ log = logging.getLogger(__name__)
 # China has had no daylight saving since 1991, so a fixed +08:00 offset is exact and does
 # not depend on a tz database being installed on the bureau's server.
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+# Dates a user may type into a filter or report form: anything outside is a typo, and dates near
+# year 1 or 9999 overflow when shifted by a day or converted between time zones.
+FIRST_INPUT_DATE, LAST_INPUT_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 # Longest run of consecutive non-working days we accept before assuming the override
 # table is broken (the Spring Festival break is 9 days; a year without workdays is a bug).

@@ -2,6 +2,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.cases.models import CASE_STATUSES
+from app.calendar.workdays import FIRST_INPUT_DATE, LAST_INPUT_DATE
 from app.cases.services import KIND_LABELS
 from app.db import MAX_ID
 from app.formdefs.uscc import normalize_uscc, uscc_problem
@@ -12,6 +13,8 @@ BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", **REQUIRE
 BAD_INT = {"invalid": "请输入整数", **REQUIRED}
 BAD_NUMBER = {"invalid": "请输入有效的数字", **REQUIRED}
 BAD_CHOICE = "请选择有效的选项"
+DATE_RANGE = validate.Range(min=FIRST_INPUT_DATE, max=LAST_INPUT_DATE,
+                            error=f"日期应在 {FIRST_INPUT_DATE} 至 {LAST_INPUT_DATE} 之间")
 
 TRUTHY = frozenset({"1", "true", "on", True})
 FALSY = frozenset({"0", "false", "off", False})
@@ -48,8 +51,8 @@ class CaseFilterSchema(_Base):
                          error_messages={"invalid": "取值无效"})
     overdue = fields.Bool(truthy=TRUTHY, falsy=FALSY,
                           error_messages={"invalid": "取值无效"})
-    opened_from = fields.Date(error_messages=BAD_DATE)
-    opened_to = fields.Date(error_messages=BAD_DATE)
+    opened_from = fields.Date(error_messages=BAD_DATE, validate=DATE_RANGE)
+    opened_to = fields.Date(error_messages=BAD_DATE, validate=DATE_RANGE)
     enterprise = fields.Str(validate=validate.Length(max=100, error="企业名称过长"))
     sort = fields.Str(load_default="opened_at", validate=validate.OneOf(SORT_KEYS, error=BAD_CHOICE))
     dir = fields.Str(load_default="desc", validate=validate.OneOf(("asc", "desc"), error=BAD_CHOICE))

@@ -1,9 +1,12 @@
 """Input of the dashboard and report pages (marshmallow), with Chinese messages."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from app.calendar.workdays import FIRST_INPUT_DATE, LAST_INPUT_DATE
 from app.reports.models import REPORT_KINDS
 
 BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", "required": "必填项", "null": "必填项"}
+DATE_RANGE = validate.Range(min=FIRST_INPUT_DATE, max=LAST_INPUT_DATE,
+                            error=f"日期应在 {FIRST_INPUT_DATE} 至 {LAST_INPUT_DATE} 之间")
 
 
 class _Base(Schema):
@@ -21,8 +24,8 @@ class _Base(Schema):
 class DashboardQuery(_Base):
     """The dashboard's date range (Beijing dates, inclusive)."""
 
-    date_from = fields.Date(data_key="from", error_messages=BAD_DATE)
-    date_to = fields.Date(data_key="to", error_messages=BAD_DATE)
+    date_from = fields.Date(data_key="from", error_messages=BAD_DATE, validate=DATE_RANGE)
+    date_to = fields.Date(data_key="to", error_messages=BAD_DATE, validate=DATE_RANGE)
 
     @validates_schema
     def _range(self, data, **_kw):
@@ -35,7 +38,7 @@ class NewReportForm(_Base):
 
     kind = fields.Str(required=True, validate=validate.OneOf(REPORT_KINDS, error="请选择有效的报表类型"),
                       error_messages={"required": "请选择报表类型"})
-    thursday = fields.Date(error_messages=BAD_DATE)
+    thursday = fields.Date(error_messages=BAD_DATE, validate=DATE_RANGE)
     year = fields.Int(validate=validate.Range(min=2000, max=2100, error="年份无效"),
                       error_messages={"invalid": "年份无效"})
 

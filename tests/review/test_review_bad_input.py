@@ -12,6 +12,8 @@ ODD_ARGS = [
     {"key": "../etc", "version": "x"}, {"from": "x", "to": "-1"}, {"per_page": "100000"},
     {"unread": "maybe"}, {"new": "x"}, {"claimed": "perhaps"}, {"has_error": "x", "case": "%_"},
     {"page": "1\x00"}, {"q": "\x00"},
+    {"opened_from": "0001-01-01", "opened_to": "9999-12-31"}, {"from": "0001-01-01", "to": "9999-12-31"},
+    {"opened_from": "2026-12-01", "opened_to": "2026-01-01"}, {"from": "2026-12-01", "to": "2026-01-01"},
 ]
 
 
@@ -34,6 +36,13 @@ POSTS = [
     ("/reports/", {"kind": "nope", "thursday": "x", "year": "abc"}),
     ("/reports/", {"kind": "weekly", "thursday": "2026-11-20"}),
     ("/reports/", {"kind": "annual", "year": "99999999"}),
+    ("/reports/", {"kind": "weekly", "thursday": "0001-01-04"}),
+    ("/reports/", {"kind": "weekly", "thursday": "9999-12-30"}),
+    ("/reports/", {"kind": "annual", "year": "1"}),
+    ("/cases/start/campaign", {"campaign_name": "专项", "self_inspection_due": "0001-01-01",
+                               "inspection_due": "9999-12-31", "product_category": "cement", "product_name": "水泥",
+                               "enterprise_lines": "91350100M000100Y43,某企业"}),
+    ("/supervision/cases/99999999/list", {"reason": "x", "due_date": "9999-12-31"}),
     ("/admin/instances/migrate", {"instance_ids": ["x", "-1"], "target": "abc", "reason": ""}),
     ("/admin/instances/migrate", {"instance_ids": ["99999999999999999999"], "target": "99999999999999999999",
                                   "reason": "迁移原因"}),
