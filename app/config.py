@@ -1,5 +1,6 @@
 """Every setting declared once, with its default and its environment variable."""
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -12,7 +13,10 @@ def _env(name, default):
 class Config:
     """Defaults for the embedded deployment; each can be overridden by env var."""
 
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-change-me")
+    # Unset: a random key generated once per installation (instance/secret_key), never a shared default.
+    SECRET_KEY = _env("SECRET_KEY", "")
+    # Set to 1 when served over HTTPS, so the session cookie is never sent in clear.
+    SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
     DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'qsflow.db'}")
     DISPLAY_TIMEZONE = _env("DISPLAY_TIMEZONE", "Asia/Shanghai")
     PROCESSES_DIR = _env("PROCESSES_DIR", str(BASE_DIR / "processes"))
@@ -49,7 +53,24 @@ def load_config(overrides=None):
     """Return the config as a dict: class defaults, then explicit overrides."""
     values = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
     values.update(overrides or {})
+    if not values["SECRET_KEY"]:
+        values["SECRET_KEY"] = installation_secret(BASE_DIR / "instance" / "secret_key")
     return values
+
+
+def installation_secret(path: Path) -> str:
+    """This installation's random session key, created on first use (readable by the owner only)."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (web or scheduler) created it first
+        return path.read_text().strip() or key
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
+    return key
 
 
 # Password hashing method (werkzeug); tests override it with a cheap one.

@@ -31,3 +31,13 @@ def test_users_create_and_unknown_org(app, db_session):
 def test_calendar_deadline_over_national_day(app):
     result = app.test_cli_runner().invoke(args=["calendar", "deadline", "2026-09-30", "--days", "5", "--working"])
     assert result.output.strip().splitlines()[0] == "2026-10-13"
+
+
+def test_installation_secret_is_random_kept_and_private(tmp_path):
+    from app.config import installation_secret
+
+    path = tmp_path / "instance" / "secret_key"
+    first = installation_secret(path)
+    assert len(first) == 64 and installation_secret(path) == first
+    assert installation_secret(tmp_path / "other" / "secret_key") != first
+    assert path.stat().st_mode & 0o077 == 0
