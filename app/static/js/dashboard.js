@@ -49,7 +49,9 @@
     var urls = {};
     urls[L.disposal] = rows.map(function (r) { return r.disposal.closed_url; });
     make(id, {
-      legend: { top: 0 },
+      // A narrow chart (tablet, or English labels) pages its legend instead of wrapping it over the plot.
+      legend: { top: 0, type: "scroll" },
+      grid: { left: 48, right: 24, top: 56, bottom: 56 },
       xAxis: { type: "category", data: rows.map(nameOf), axisLabel: { interval: 0, rotate: rows.length > 5 ? 35 : 0 } },
       yAxis: { type: "value", name: "%", min: 0, max: 100 },
       series: [
@@ -60,7 +62,7 @@
     }, urls);
   }
   breakdown("chart-region", data.by_region, function (r) { return r.name.replace("市场监督管理局", ""); });
-  breakdown("chart-category", data.by_category, function (r) { return r.label; });
+  breakdown("chart-category", data.by_category, function (r) { return (L.categoryNames || {})[r.label] || r.label; });
 
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
