@@ -45,6 +45,7 @@ def _modeler_texts() -> dict:
                   "SequenceFlow": _("连线"), "Lane": _("泳道"), "Collaboration": _("协作图"),
                   "MessageFlow": _("消息流"), "TextAnnotation": _("文本注释"), "Group": _("分组"),
                   "DataObjectReference": _("数据对象"), "DataStoreReference": _("数据存储")},
+        "basedOn": _("基于 v%(v)s", v="%v"),
         "summary": _("错误 %e 处，警告 %w 处"), "noProblems": _("未发现问题"), "line": _("第 %l 行"),
         "error": _("【错误】"), "warning": _("【警告】"), "working": _("处理中…"), "failed": _("操作失败："),
         "serverError": _("服务器返回了无法识别的结果，请稍后重试"), "valid": _("校验通过，可以部署"),

@@ -209,6 +209,9 @@
       }
       setDirty(false);
       config.base_definition_id = data.definition_id;
+      // The heading now names the version just deployed, which further edits build on.
+      var badge = document.getElementById("source-badge");
+      if (badge && data.version) { badge.textContent = T.basedOn.replace("%v", data.version); badge.className = "tag tag-blue"; }
       showProblems(data.warnings || []);
       setStatus("success", data.message);
     });
