@@ -1,5 +1,6 @@
 """What each audit event type is called on the timeline and instance pages (one list for every page)."""
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 EVENT_LABELS = {
     "case_opened": "案件登记", "case_closed": "案件办结", "case_cancelled": "案件撤销",
@@ -21,4 +22,10 @@ EVENT_LABELS = {
 
 def event_label(event_type) -> str:
     """The (translated) name of an audit event type; the type itself when unknown."""
-    return _(EVENT_LABELS[event_type]) if event_type in EVENT_LABELS else event_type
+    text = EVENT_LABELS.get(event_type)
+    if text is None:
+        return event_type
+    # Some names are also button words elsewhere (催办 = "Remind" on the overdue board); the catalogs are
+    # merged, so the event's own wording ("Reminder sent") is kept under a message context.
+    own = pgettext("audit event", text)
+    return own if own != text else _(text)
