@@ -43,7 +43,7 @@ def _modeler_texts() -> dict:
                   "ExclusiveGateway": _("排他网关"), "ParallelGateway": _("并行网关"),
                   "InclusiveGateway": _("包容网关"), "EventBasedGateway": _("事件网关"),
                   "SequenceFlow": _("连线"), "Lane": _("泳道"), "Collaboration": _("协作图"),
-                  "MessageFlow": _("消息流"), "TextAnnotation": _("文本注释"), "Group": _("分组"),
+                  "MessageFlow": _("消息流"), "TextAnnotation": _("文本注释"), "Group": _("组"),
                   "DataObjectReference": _("数据对象"), "DataStoreReference": _("数据存储")},
         "basedOn": _("基于 v%(v)s", v="%v"),
         "summary": _("错误 %e 处，警告 %w 处"), "noProblems": _("未发现问题"), "line": _("第 %l 行"),
