@@ -1,5 +1,5 @@
 """Browser: the modeler's heading tells the truth — no 未保存 flag before an edit, and after deploying
-it names the version just deployed."""
+it names the version just deployed; bpmn-js's own tool names are in Chinese."""
 import pytest
 from playwright.sync_api import expect
 
@@ -21,7 +21,10 @@ def test_unsaved_flag_and_version_badge(page, login, live_server):
     expect(page.locator("#source-badge")).to_have_text("基于 v1")
     expect(page.locator("#dirty-flag")).to_be_hidden()
 
+    # bpmn-js's own tool names are Chinese on a Chinese page.
+    expect(page.locator('.djs-palette .entry[data-action="hand-tool"]')).to_have_attribute("aria-label", "抓手工具（拖动画布）")
     page.locator('g.djs-shape[data-element-id="register"]').click(force=True)
+    expect(page.locator('.djs-context-pad .entry[data-action="delete"]')).to_have_attribute("title", "删除")
     page.fill("#prop-name", "登记审核（修订）")
     page.press("#prop-name", "Tab")
     expect(page.locator("#dirty-flag")).to_be_visible()

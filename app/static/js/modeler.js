@@ -15,6 +15,7 @@
 
   var modeler = new window.BpmnJS({
     container: "#canvas",
+    additionalModules: window.QSFlowModelerI18n || [],
     moddleExtensions: { spiffworkflow: window.QSFlowSpiffModdle }
   });
   var overlays = modeler.get("overlays");
