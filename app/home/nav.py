@@ -73,8 +73,17 @@ def colon():
     return ": " if str(get_locale()) == "en" else "："
 
 
+def tr(text):
+    """A message made elsewhere (e.g. a validation error) in the user's language when the catalogs know it;
+    no %-formatting, so a message containing "%" is shown as it is."""
+    from flask_babel import gettext
+
+    return gettext(str(text)) if text else text
+
+
 def register_template_globals(app):
     """Expose the helpers to every template."""
     from flask_babel import get_locale
 
     app.jinja_env.globals.update(nav_items=nav_items, url_for_safe=url_for_safe, get_locale=get_locale, colon=colon)
+    app.jinja_env.filters["tr"] = tr
