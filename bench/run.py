@@ -22,6 +22,13 @@ def main():
     if timers is not None:
         results["timer_lateness"] = timers.run()
         print(json.dumps(results["timer_lateness"], ensure_ascii=False, indent=1))
+    try:
+        from bench import supervision
+    except ImportError:
+        supervision = None
+    if supervision is not None:
+        results["supervision_pages"] = supervision.run()
+        print(json.dumps(results["supervision_pages"], ensure_ascii=False, indent=1))
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     print(f"结果已写入 {RESULTS}")
 
