@@ -12,7 +12,8 @@ Definitions (also shown on the dashboard):
 Every count that is a number of cases carries `params`: the case-list filter (cases.search) whose
 result has exactly that many cases.
 """
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -20,8 +21,7 @@ from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
 from app.db import db
 from app.engine.models import HumanTask
-from app.reports.scope import (Period, category_label, child_units, local_date, rows_of, scoped_cases,
-                               unit_index)
+from app.reports.scope import Period, category_label, child_units, local_date, rows_of, unit_index
 
 KEY_SHARE_TARGET = 0.30
 TREND_WEEKS = 12
@@ -40,24 +40,71 @@ def _params(unit, period: Period | None = None, **extra):
     return params
 
 
+@dataclass(slots=True)
+class CaseFigures:
+    """What the indicators need of one case: its columns, opening date, and table facts summed up."""
+
+    kind: str
+    status: str
+    is_key: bool
+    category: str
+    unit_id: int
+    day: date
+    batches: int = 0
+    key_batches: int = 0
+    hazards: int = 0
+    fixed: int = 0
+    major: int = 0
+    major_fixed: int = 0
+
+
+# Only these kinds carry the table facts the indicators count: the others' JSON is never read.
+_TABLE_KINDS = ("supervision_sampling", "hazard_investigation")
+
+
+def case_figures(unit, opened_from, opened_before) -> list[CaseFigures]:
+    """The scope's cases opened in [opened_from, opened_before) as CaseFigures, oldest first."""
+    where = (Case.org_unit_id.in_(unit_ids_in_scope(unit)), Case.opened_at >= opened_from,
+             Case.opened_at < opened_before)
+    facts = dict(db.execute(select(Case.id, Case.facts).where(*where, Case.kind.in_(_TABLE_KINDS))).all())
+    out = []
+    for row in db.execute(select(Case.id, Case.kind, Case.status, Case.is_key_product, Case.product_category,
+                                 Case.org_unit_id, Case.opened_at).where(*where)
+                          .order_by(Case.opened_at, Case.id)):
+        fig = CaseFigures(row.kind, row.status, bool(row.is_key_product), row.product_category or "",
+                          row.org_unit_id, local_date(row.opened_at))
+        f = facts.get(row.id) or {}
+        if row.kind == "supervision_sampling":
+            batches = rows_of(f.get("batches"))
+            fig.batches = len(batches)
+            fig.key_batches = sum(1 for b in batches if b.get("is_key_product") in (True, "true", "1", 1))
+        elif row.kind == "hazard_investigation":
+            hazards = rows_of(f.get("hazards"))
+            major = [r for r in hazards if r.get("severity") == "major"]
+            fig.hazards, fig.major = len(hazards), len(major)
+            fig.fixed = sum(1 for r in hazards if r.get("status") == "fixed")
+            fig.major_fixed = sum(1 for r in major if r.get("status") == "fixed")
+        out.append(fig)
+    return out
+
+
 def _group(cases, period, unit, **filters):
     """The four indicators over one group of cases (all of the scope, one region or one category)."""
-    in_range = [c for c in cases if period.holds(local_date(c.opened_at))]
+    in_range = [c for c in cases if period.start <= c.day <= period.end]
     failed = [c for c in in_range if c.kind == "failed_sample_disposal"]
     f_open = sum(1 for c in failed if c.status == "open")
     f_closed = sum(1 for c in failed if c.status == "closed")
-    f_key = sum(1 for c in failed if c.is_key_product)
+    f_key = sum(1 for c in failed if c.is_key)
     sampling = [c for c in in_range if c.kind == "supervision_sampling"]
-    batches = [b for c in sampling for b in rows_of((c.facts or {}).get("batches"))]
-    key_batches = sum(1 for b in batches if b.get("is_key_product") in (True, "true", "1", 1))
+    batches = sum(c.batches for c in sampling)
+    key_batches = sum(c.key_batches for c in sampling)
     hazard_cases = [c for c in in_range if c.kind == "hazard_investigation"]
-    hazards = [r for c in hazard_cases for r in rows_of((c.facts or {}).get("hazards"))]
-    fixed = sum(1 for r in hazards if r.get("status") == "fixed")
-    major = [r for r in hazards if r.get("severity") == "major"]
+    found = sum(c.hazards for c in hazard_cases)
+    fixed = sum(c.fixed for c in hazard_cases)
     fs = dict(kind="failed_sample_disposal", **filters)
     return {
-        "key_share": {"batches": len(batches), "key_batches": key_batches,
-                      "rate": _rate(key_batches, len(batches)), "target": KEY_SHARE_TARGET,
+        "key_share": {"batches": batches, "key_batches": key_batches,
+                      "rate": _rate(key_batches, batches), "target": KEY_SHARE_TARGET,
                       "sampling_cases": len(sampling),
                       "sampling_params": _params(unit, period, kind="supervision_sampling", **filters),
                       "failed_cases": len(failed), "failed_key_cases": f_key,
@@ -66,8 +113,9 @@ def _group(cases, period, unit, **filters):
                      "rate": _rate(f_closed, f_open + f_closed),
                      "open_params": _params(unit, period, status="open", **fs),
                      "closed_params": _params(unit, period, status="closed", **fs)},
-        "hazards": {"found": len(hazards), "fixed": fixed, "rate": _rate(fixed, len(hazards)),
-                    "major_found": len(major), "major_fixed": sum(1 for r in major if r.get("status") == "fixed"),
+        "hazards": {"found": found, "fixed": fixed, "rate": _rate(fixed, found),
+                    "major_found": sum(c.major for c in hazard_cases),
+                    "major_fixed": sum(c.major_fixed for c in hazard_cases),
                     "cases": len(hazard_cases),
                     "cases_params": _params(unit, period, kind="hazard_investigation", **filters)},
     }
@@ -111,7 +159,7 @@ def dashboard(unit, period: Period, now) -> dict:
     """Every dashboard figure of `unit` and below for the date range, plus 12 ISO-week trends."""
     # Every dashboard figure counts cases by opening date, so older cases need not be loaded.
     earliest = min(period.start, iso_weeks(now)[0].start)
-    cases = scoped_cases(unit, opened_from=Period(earliest, earliest).start_at, opened_before=max(period.end_at, now))
+    cases = case_figures(unit, Period(earliest, earliest).start_at, max(period.end_at, now))
     tasks = _task_rows(unit, period)
     total = _group(cases, period, unit)
     total["on_time"] = _on_time(tasks)
@@ -119,15 +167,24 @@ def dashboard(unit, period: Period, now) -> dict:
     total["overdue"] = {"cases": len(overdue), "params": {"org": unit.code, "overdue": "1"}}
     regions = child_units(unit)
     region_of = _region_of(unit_index(unit), {r.id for r in regions})
+    # Each case and task is placed in its region and category once, not once per breakdown row.
+    by_unit = {uid: region_of(uid) for uid in {c.unit_id for c in cases} | {t.org_unit_id for t in tasks}}
+    cases_by_region, cases_by_cat, tasks_by_region, tasks_by_cat = {}, {}, {}, {}
+    for c in cases:
+        cases_by_region.setdefault(by_unit[c.unit_id], []).append(c)
+        cases_by_cat.setdefault(c.category, []).append(c)
+    for t in tasks:
+        tasks_by_region.setdefault(by_unit[t.org_unit_id], []).append(t)
+        tasks_by_cat.setdefault(t.product_category or "", []).append(t)
     by_region = []
     for r in regions:
-        group = _group([c for c in cases if region_of(c.org_unit_id) == r.id], period, r)
-        group["on_time"] = _on_time([t for t in tasks if region_of(t.org_unit_id) == r.id])
+        group = _group(cases_by_region.get(r.id, []), period, r)
+        group["on_time"] = _on_time(tasks_by_region.get(r.id, []))
         by_region.append({"code": r.code, "name": r.name, **group})
     by_category = []
-    for code in sorted({c.product_category or "" for c in cases if period.holds(local_date(c.opened_at))}):
-        group = _group([c for c in cases if (c.product_category or "") == code], period, unit, category=code)
-        group["on_time"] = _on_time([t for t in tasks if (t.product_category or "") == code])
+    for code in sorted({c.category for c in cases if period.holds(c.day)}):
+        group = _group(cases_by_cat[code], period, unit, category=code)
+        group["on_time"] = _on_time(tasks_by_cat.get(code, []))
         by_category.append({"code": code, "label": category_label(code), **group})
     return {"unit": {"code": unit.code, "name": unit.name}, "period": {"start": period.start.isoformat(),
             "end": period.end.isoformat()}, "total": total, "by_region": by_region,
@@ -151,6 +208,7 @@ def weekly_trend(unit, cases, now) -> list[dict]:
     closed_days = [local_date(at) for at in db.scalars(select(Case.closed_at).where(
         Case.org_unit_id.in_(unit_ids_in_scope(unit)), Case.kind == "failed_sample_disposal",
         Case.status == "closed", Case.closed_at >= span.start_at, Case.closed_at < span.end_at))]
+    cases = [c for c in cases if span.holds(c.day)]
     out = []
     for week in weeks:
         iso = week.start.isocalendar()
@@ -160,7 +218,7 @@ def weekly_trend(unit, cases, now) -> list[dict]:
         out.append({"label": f"{iso.year}-W{iso.week:02d}", "start": week.start.isoformat(),
                     "end": week.end.isoformat(), "failed_opened": group["disposal"]["opened"] + sum(
                         1 for c in cases if c.kind == "failed_sample_disposal" and c.status == "cancelled"
-                        and week.holds(local_date(c.opened_at))),
+                        and week.holds(c.day)),
                     "failed_params": _params(unit, week, kind="failed_sample_disposal"),
                     "failed_closed": closed, "on_time": _on_time(week_tasks),
                     "hazards_found": group["hazards"]["found"], "hazards_fixed": group["hazards"]["fixed"]})
