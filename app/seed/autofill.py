@@ -8,13 +8,34 @@ from app.formdefs.uscc import make_uscc
 TEXTS = ["已按要求办理", "经现场核查属实", "企业已提交整改报告", "材料齐全，同意", "详见附件"]
 
 
+PEOPLE = ["张明", "李华", "王芳", "陈伟", "林静"]
+LABS = ["福建省产品质量检验研究院", "福州市产品质量检验所", "厦门市产品质量监督检验院"]
+COMPANIES = ["福建省闽侯宏达电线电缆有限公司", "福州榕城电动车有限公司", "厦门鹭岛童装有限公司"]
+
+
+def _text_for(name, rng):
+    # Plausible values by what the field holds, so demo cases read like real records.
+    if name.endswith("_no") or name.endswith("_number"):
+        return f"闽市监〔2026〕{rng.randint(1, 300)}号" if "order" in name or "decision" in name or "notice" in name \
+            else f"FJ-2026-{rng.randint(1, 99999):05d}"
+    if name.endswith("_lab") or name.endswith("body_name"):
+        return rng.choice(LABS)
+    if name.endswith("_person") or name.endswith("_owner") or name.endswith("_by"):
+        return rng.choice(PEOPLE)
+    if "enterprise_name" in name or "producer_name" in name:
+        return rng.choice(COMPANIES)
+    if name.endswith("_name"):
+        return "2026年重点工业产品质量安全专项工作"
+    return None
+
+
 def sample_value(field, rng: random.Random, choices: dict):
     """One valid value for a field; `choices` forces values by field name (to steer gateways)."""
     if field.name in choices:
         return choices[field.name]
     kind = field.type
     if kind in ("text", "textarea"):
-        text = rng.choice(TEXTS)
+        text = (_text_for(field.name, rng) if kind == "text" else None) or rng.choice(TEXTS)
         return text[: field.max_length] if field.max_length else text
     if kind == "integer":
         low = int(field.min) if field.min is not None else 0
