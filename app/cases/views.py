@@ -139,10 +139,12 @@ def _optional_task_id():
     return int(raw)
 
 
-def _retry_page(case, message, *, body=""):
-    # Bad input answers 400 with the message and (for a comment) the text typed, so nothing is lost.
+def _retry_page(case, message, *, body="", upload=False):
+    # Bad input answers 400 with the message and what was typed (a comment, an upload's description),
+    # in a form to submit again, so nothing is lost.
     back = local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id))
-    return render_template("cases/retry.html", case=case, message=message, back=back, body=body,
+    return render_template("cases/retry.html", case=case, message=message, back=back, body=body, upload=upload,
+                           description=request.form.get("description", "") if upload else "",
                            task_id=request.form.get("human_task_id", "")), 400
 
 
@@ -155,7 +157,7 @@ def upload_attachment(case_id):
         att = docs.save_attachment(case, request.files.get("file"), current_user, human_task_id=_optional_task_id(),
                                    description=request.form.get("description", ""))
     except InvalidInput as exc:
-        return _retry_page(case, exc.message)
+        return _retry_page(case, exc.message, upload=True)
     db.commit()
     flash(_("已上传附件：%(name)s", name=att.filename), "success")
     return redirect(local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id) + "#documents"))

@@ -159,3 +159,14 @@ def test_partials_on_the_inbox_task_page(db_session, kinds_deployed, make_user, 
     assert f'action="/cases/{case.id}/attachments"' in html
     assert f'name="human_task_id" value="{task.id}"' in html
     assert f'name="next" value="/inbox/tasks/{task.id}"' in html
+
+
+def test_refused_upload_offers_the_form_again_with_the_description_kept(db_session, kinds_deployed, make_user,
+                                                                       make_case, login_as):
+    case = make_case("penalty_case", "350121")
+    client = login_as(make_user("350121"))
+    no_file = client.post(f"/cases/{case.id}/attachments", data={"description": "整改照片（第二批）"},
+                          content_type="multipart/form-data")
+    page = no_file.get_data(as_text=True)
+    assert no_file.status_code == 400
+    assert 'value="整改照片（第二批）"' in page and 'type="file"' in page and "重新上传" in page
