@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "definition_deployed": "部署流程", "process_draft_saved": "保存流程草稿", "process_draft_deleted": "删除流程草稿",
     "report_generated": "生成报表", "report_regenerated": "重新生成报表", "report_remarks_saved": "填写报表说明",
     "report_submitted": "报送报表", "login_locked": "登录锁定",
+    "external_event_registered": "登记外部事项",
 }
 
 

@@ -185,3 +185,23 @@ def flat_errors(messages, prefix="") -> dict:
         else:
             out[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
     return out
+
+
+class ExternalEventSchema(_Base):
+    """Register something that arrived from outside (an objection, a hearing request) on a case."""
+
+    message = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=100))
+    received_date = fields.Date(required=True, error_messages=BAD_DATE, validate=DATE_RANGE)
+    note = fields.Str(required=True, error_messages=REQUIRED,
+                      validate=validate.Length(min=1, max=2000, error="请填写 1-2000 字的说明"))
+    attachment_ids = fields.List(fields.Int(error_messages=BAD_INT,
+                                            validate=validate.Range(min=1, max=MAX_ID, error="所选附件不存在")),
+                                 load_default=list)
+
+    @validates_schema
+    def _not_future(self, data, **_kw):
+        from app.calendar.workdays import china_today
+
+        # The date the letter reached the bureau: a Beijing calendar date, never later than today there.
+        if data.get("received_date") and data["received_date"] > china_today():
+            raise ValidationError("收到日期不能晚于今天", "received_date")

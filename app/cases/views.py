@@ -195,3 +195,4 @@ def add_note(case_id):
 
 
 from app.cases import start_views  # noqa: E402,F401  (registers the start-work pages on this blueprint)
+from app.cases import external_views  # noqa: E402,F401  (registers the outside-events route on this blueprint)

@@ -91,7 +91,33 @@ def process_meta(process_el, dialect) -> dict:
     for ref in process_el.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
         if ref.get("messageRef"):
             messages.add(ref.get("messageRef"))
-    return {"elements": elements, "user_tasks": user_tasks, "messages": sorted(messages)}
+    return {"elements": elements, "user_tasks": user_tasks, "messages": sorted(messages),
+            "catches": message_catches(process_el)}
+
+
+CATCH_TAGS = ("intermediateCatchEvent", "boundaryEvent", "receiveTask", "startEvent")
+
+
+def message_catches(process_el) -> list:
+    """Each element that catches a message: {message (its name), element_id, element_name, type}.
+
+    Message start events of the process itself start instances rather than catching into one,
+    so only start events of embedded subprocesses count.
+    """
+    root = process_el.getroottree().getroot()
+    names = {m.get("id"): m.get("name") or m.get("id") for m in root.iter(f"{{{BPMN_NS}}}message")}
+    found = []
+    for el in process_el.iter():
+        tag = _local(el.tag)
+        if tag not in CATCH_TAGS or (tag == "startEvent" and el.getparent() is process_el):
+            continue
+        refs = [el.get("messageRef")] if tag == "receiveTask" else \
+            [d.get("messageRef") for d in el.findall("bpmn:messageEventDefinition", NS)]
+        for ref in refs:
+            if ref:
+                found.append({"message": names.get(ref, ref), "element_id": el.get("id", ""),
+                              "element_name": el.get("name", "") or el.get("id", ""), "type": tag})
+    return found
 
 
 def _lane_department(lane: dict) -> str:
