@@ -147,7 +147,7 @@ def test_hearing_request_before_the_pre_decision_notice_is_stored_then_delivered
     driver.complete("pc_lead_check", open_decision="open", request_open_extension=False)
     client = login_as(make_user("350121", departments=("enforcement",)))
     html = client.get(f"/cases/{driver.case.id}").get_data(as_text=True)
-    assert "登记听证申请" in html and "流程未到此环节" in html
+    assert "登记听证申请" in html and "当前未在等待" in html
     response = register(client, driver.case.id, message="hearing_request", note="当事人提前提交听证申请书")
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
