@@ -16,9 +16,11 @@ from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
 from app.cases.services import KIND_LABELS
 from app.db import db
-from app.reports.scope import (Period, as_amount, category_label, is_true, local_date, parse_day, rows_of,
-                               scoped_cases)
+from app.reports.scope import (Period, as_amount, category_label, is_true, local_date, parse_day, report_cases,
+                               rows_of)
 
+# The kinds whose facts feed a figure; the others count by their opening date and status alone.
+FACT_KINDS = ("hazard_investigation", "penalty_case", "supervision_sampling")
 STAGE_END = (7, 25)
 ANNUAL_END = (11, 5)
 SEVERITIES = ("general", "major")
@@ -190,7 +192,7 @@ def hazard_list(cases, period: Period) -> list[dict]:
             continue
         for row in _hazard_rows(c):
             out.append({"case_number": c.number, "case_id": c.id,
-                        "enterprise": c.enterprise.name if c.enterprise else "",
+                        "enterprise": c.enterprise_name,
                         "category": category_label(c.product_category),
                         "description": str(row.get("description", "")), "source": str(row.get("source", "")),
                         "severity": "major" if row.get("severity") == "major" else "general",
@@ -203,8 +205,8 @@ def hazard_list(cases, period: Period) -> list[dict]:
 def case_list(cases, period: Period) -> list[dict]:
     """Every case opened in the period, oldest first."""
     return [{"case_id": c.id, "number": c.number, "kind": c.kind, "kind_label": KIND_LABELS.get(c.kind, c.kind),
-             "title": c.title, "enterprise": c.enterprise.name if c.enterprise else "",
-             "org_unit": c.org_unit.name, "category": category_label(c.product_category), "status": c.status,
+             "title": c.title, "enterprise": c.enterprise_name,
+             "org_unit": c.org_unit_name, "category": category_label(c.product_category), "status": c.status,
              "opened": local_date(c.opened_at).isoformat(),
              "closed": local_date(c.closed_at).isoformat() if c.closed_at else ""}
             for c in cases if period.holds(local_date(c.opened_at))]
@@ -227,7 +229,7 @@ def figure_filters(report) -> dict:
 
 def build_report_figures(kind: str, unit, period: Period) -> dict:
     """The stored figures of a report: weekly = this week and cumulative; summaries add their tables."""
-    cases = scoped_cases(unit, opened_before=period.end_at)
+    cases = report_cases(unit, opened_before=period.end_at, fact_kinds=FACT_KINDS)
     if kind == "weekly":
         cumulative = cumulative_period(period)
         return {"period": _figures(cases, unit, period), "cumulative": _figures(cases, unit, cumulative)}

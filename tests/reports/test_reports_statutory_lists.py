@@ -1,0 +1,30 @@
+"""The annual summary's case and hazard lists name each case's bureau and enterprise (or none)."""
+from datetime import date
+
+from freezegun import freeze_time
+
+from app.reports.statutory import build_report_figures, summary_period
+from app.seed.reference import unit_by_code
+
+
+@freeze_time("2026-11-19 04:00")
+def test_lists_name_the_bureau_and_enterprise(db_session, case_at, make_enterprise):
+    maker = make_enterprise()
+    with_ent = case_at("2026-03-02 02:00", "hazard_investigation", "350121", enterprise=maker, facts={
+        "inspection_date": "2026-03-10", "hazards": [{"description": "接地不良", "severity": "major"}]})
+    city = case_at("2026-04-02 02:00", "recall", "350100", facts={"reason": "召回"})
+    city.enterprise_id = None
+    # Facts of a kind no figure reads (a recall's amounts) stay out of the fines.
+    city.facts = {"fine_amount": "999", "decision_no": "X", "decision_date": "2026-04-03"}
+    outside = case_at("2026-04-02 02:00", "recall", "350203")
+    db_session.flush()
+    figures = build_report_figures("annual", unit_by_code("350100"), summary_period("annual", 2026))
+    rows = {c["number"]: c for c in figures["cases"]}
+    assert outside.number not in rows
+    assert (rows[with_ent.number]["enterprise"], rows[with_ent.number]["org_unit"]) == (
+        maker.name, unit_by_code("350121").name)
+    assert (rows[city.number]["enterprise"], rows[city.number]["org_unit"]) == ("", unit_by_code("350100").name)
+    assert rows[city.number]["opened"] == date(2026, 4, 2).isoformat() and rows[city.number]["closed"] == ""
+    assert [(h["case_number"], h["enterprise"], h["severity"]) for h in figures["hazards"]] == [
+        (with_ent.number, maker.name, "major")]
+    assert figures["cumulative"]["fines"] == "0.00" and figures["cumulative"]["penalty_decisions"] == 0
