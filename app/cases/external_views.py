@@ -40,7 +40,11 @@ def register_external(case_id):
     try:
         data = ExternalEventSchema().load(typed)
     except ValidationError as err:
-        return _again(case.id, typed, flat_errors(err.messages))
+        # A bad list item comes back as "attachment_ids[0]": shown beside the list as a whole.
+        errors = {}
+        for key, msgs in flat_errors(err.messages).items():
+            errors.setdefault(key.split("[", 1)[0], []).extend(msgs)
+        return _again(case.id, typed, errors)
     try:
         result = external.register_external_event(case, current_user, **data)
     except InvalidInput as exc:  # refused before anything was written

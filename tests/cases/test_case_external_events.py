@@ -172,3 +172,13 @@ def test_english_page_and_messages(notified, make_user, login_as):
     response = register(client, notified.case.id)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Registered the objection; the process continues from it" in page
+
+
+def test_no_section_when_the_process_catches_nothing(library, clock, make_case, make_user, login_as):
+    case = make_case("risk_monitoring", "350121", facts={"signal_source": "complaint",
+                                                          "signal_description": "消费者投诉电动自行车充电器发热"})
+    client = login_as(make_user("350121", departments=("quality_supervision",)))
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "基本信息" in html and 'id="external"' not in html
+    response = register(client, case.id)
+    assert response.status_code == 400 and "本案流程不接收该外部事项" in response.get_data(as_text=True)
