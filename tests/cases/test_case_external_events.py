@@ -1,34 +1,18 @@
 """Registering outside events (objection, hearing request) on the case page, over the real processes."""
 import io
-from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from app.audit.models import CaseEvent
-from app.engine.deploy import deploy_directory
+from app.db import db
 from app.engine.models import HumanTask, PendingMessage
-from tests.processes.conftest import CaseDriver
+# library: processes/ deployed with the real form check; clock: frozen at Monday 2026-03-02 09:00 Beijing.
+from tests.processes.conftest import CaseDriver, clock, library  # noqa: F401  (fixtures)
 
-PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 FAILED_SAMPLE = {"sample_no": "GB260001", "test_report_no": "FJQI-2026-0123", "test_lab": "福建省产品质量检验研究院",
                  "test_date": "2026-02-26", "is_food": False, "is_consumer_product": True, "goods_value": 86000,
                  "failed_items": [{"item": "绝缘电阻", "limit": "≥2MΩ", "measured": "0.5MΩ", "is_safety": True}]}
-
-
-@pytest.fixture()
-def library(db_session):
-    """Every process of processes/ deployed with the real form check."""
-    return {r.key: r for r in deploy_directory(PROCESSES)}
-
-
-@pytest.fixture()
-def clock():
-    """Frozen at Monday 2026-03-02 09:00 Beijing time."""
-    with freeze_time(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)) as frozen:
-        yield frozen
 
 
 @pytest.fixture()
@@ -42,13 +26,7 @@ def notified(library, clock, make_case):
 
 
 def ready(case_id):
-    return list(db_scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "ready")))
-
-
-def db_scalars(stmt):
-    from app.db import db
-
-    return db.scalars(stmt)
+    return list(db.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "ready")))
 
 
 def register(client, case_id, **form):
@@ -72,7 +50,7 @@ def test_clerk_registers_objection_and_the_retest_goes_to_the_testing_body(notif
     assert "已登记异议申请，流程已据此继续办理" in page
     retest = [t for t in ready(case.id) if t.spec_name == "fs_retest"]
     assert retest and retest[0].department_code == "testing_body" and retest[0].org_unit_id == case.org_unit_id
-    events = {e.event_type: e for e in db_scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))}
+    events = {e.event_type: e for e in db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))}
     assert events["external_event_registered"].actor_id == clerk.id
     assert "对绝缘电阻项目提出异议" in events["external_event_registered"].summary
     assert events["message_received"].data["payload"] == {
@@ -128,7 +106,7 @@ def test_bad_input_is_refused_with_what_was_typed_kept(notified, make_user, make
     client.post(f"/cases/{case.id}/attachments", data={"file": (io.BytesIO(b"%PDF-1.4 letter"), "objection.pdf")})
     own = list_attachments(case.id)[0].id
     assert register(client, case.id, attachment_ids=[str(own)]).status_code == 302
-    received = db_scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+    received = db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
                                                    CaseEvent.event_type == "message_received")).one()
     assert received.data["payload"]["attachment_ids"] == [own]
 
@@ -152,12 +130,12 @@ def test_hearing_request_before_the_pre_decision_notice_is_stored_then_delivered
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "事项已暂存" in page and "已暂存 1 件" in page
-    assert db_scalars(select(PendingMessage).where(PendingMessage.case_id == driver.case.id)).one().delivered_at is None
+    assert db.scalars(select(PendingMessage).where(PendingMessage.case_id == driver.case.id)).one().delivered_at is None
     driver.complete("pc_investigation", needs_testing=False, seizure_applied=False)
     driver.complete("pc_pre_notice", pre_notice_date="2026-03-02")
     # Reaching the hearing window delivered the stored request: the hearing is organised.
     assert driver.ready_names() == ["pc_hearing"]
-    assert db_scalars(select(PendingMessage).where(PendingMessage.case_id == driver.case.id)).one().delivered_at
+    assert db.scalars(select(PendingMessage).where(PendingMessage.case_id == driver.case.id)).one().delivered_at
 
 
 def test_english_page_and_messages(notified, make_user, login_as):

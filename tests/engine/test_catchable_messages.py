@@ -1,19 +1,15 @@
 """Which outside messages a case's processes can catch, read from the deployed definitions and the state."""
-from datetime import datetime, timezone
 from pathlib import Path
-
-import pytest
-from freezegun import freeze_time
 
 from app.engine import service
 from app.engine.deploy import deploy_directory
 from app.engine.messages import catchable_messages
 from tests.engine.samples import HEAD, props
-from tests.processes.conftest import CaseDriver
+from tests.processes.conftest import CaseDriver, clock  # noqa: F401  (clock: a fixture)
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 
-CALLEE = HEAD.format(key="cm_callee") + f"""
+CALLEE = HEAD.format(key="cm_callee") + """
   <bpmn:message id="m_supplement" name="supplement"/>
   <bpmn:process id="cm_callee" name="补正材料" isExecutable="true">
     <bpmn:startEvent id="c_start"/>
@@ -78,13 +74,7 @@ def test_catches_of_boundary_receive_task_and_called_process_each_awaited_in_tur
     assert _view(case.id) == []
 
 
-@pytest.fixture()
-def frozen():
-    with freeze_time(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)):
-        yield
-
-
-def test_failed_sample_objection_is_awaited_only_after_the_notice(db_session, frozen, make_enterprise):
+def test_failed_sample_objection_is_awaited_only_after_the_notice(db_session, clock, make_enterprise):
     from app.cases.services import open_case
     from app.seed.reference import unit_by_code
 
