@@ -89,8 +89,8 @@ def _facts(kind, rng, opened, ent):
             "recalled_quantity": rng.randint(10, 5000)}
 
 
-def _bulk_cases(db, now, rng):
-    """Insert enterprises and CASES case rows directly (no engine), in chunks."""
+def bulk_cases(db, now, rng, count=CASES):
+    """Insert enterprises and `count` case rows directly (no engine), in chunks."""
     from app.auth.models import OrgUnit
     from app.cases.models import Case, Enterprise
     from app.cases.services import KIND_LABELS, KIND_PREFIX
@@ -99,11 +99,11 @@ def _bulk_cases(db, now, rng):
     units = list(db.scalars(select(OrgUnit)))
     weights = [{"province": 1, "city": 6, "county": 10}[u.level] for u in units]
     db.execute(insert(Enterprise), [{"uscc": make_uscc(f"91350000MC{n:07d}"), "name": f"福建省基准企业{n}有限公司",
-                                     "region_code": "350000"} for n in range(3000)])
+                                     "region_code": "350000"} for n in range(max(10, count // 7))])
     ents = list(db.execute(select(Enterprise.id, Enterprise.uscc, Enterprise.name)))
     kinds = list(KIND_WEIGHTS)
     rows = []
-    for n in range(CASES):
+    for n in range(count):
         kind = rng.choices(kinds, [KIND_WEIGHTS[k] for k in kinds])[0]
         unit = rng.choices(units, weights)[0]
         opened = now - timedelta(days=rng.uniform(0, 365))
@@ -186,7 +186,7 @@ def _build(url):
                 create_user(f"bench_head_{level}", PASSWORD, f"基准{level}负责人", unit_by_code(code),
                             ["quality_supervision"], ["staff", "supervisor"])
         with unit_of_work():
-            _bulk_cases(db, now, rng)
+            bulk_cases(db, now, rng)
         db.remove()
         from app.calendar import register_expression_helpers
 
