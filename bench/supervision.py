@@ -3,7 +3,7 @@
 A province's year is built in a fresh SQLite file and a private PostgreSQL database: the reference org
 tree, BENCH_SUP_CASES (default 20,000) cases over the last 365 days across every kind and bureau, with
 realistic facts (hazard tables, sampling batches, penalty amounts). The bulk of the cases is inserted
-directly as rows (no process instance behind them); BENCH_SUP_ENGINE (default 300) further cases are
+directly as rows (no process instance behind them); BENCH_SUP_ENGINE (default 600) further cases are
 opened through the real engine so human_task rows exist, and a third of their ready tasks are moved
 past due so the overdue board has work. Each page is then requested through the Flask test client by a
 logged-in province, city and county head; the median of BENCH_SUP_RUNS (default 5) runs is reported.
@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import create_engine, insert, select, text, update
 
 CASES = int(os.environ.get("BENCH_SUP_CASES", "20000"))
-ENGINE_CASES = int(os.environ.get("BENCH_SUP_ENGINE", "300"))
+ENGINE_CASES = int(os.environ.get("BENCH_SUP_ENGINE", "600"))
 RUNS = int(os.environ.get("BENCH_SUP_RUNS", "5"))
 PG_URL = os.environ.get("BENCH_PG_URL") or os.environ.get("QSFLOW_TEST_DATABASE_URL") \
     or "postgresql://postgres@127.0.0.1:5432/test"

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.auth.models import OrgUnit
 from app.auth.services import unit_ids_in_scope
@@ -106,15 +106,18 @@ class ReportCase:
     facts: dict
 
 
-def report_cases(unit: OrgUnit, opened_before=None, fact_kinds=()) -> list[ReportCase]:
+def report_cases(unit: OrgUnit, opened_before=None, fact_kinds=(), others_from=None) -> list[ReportCase]:
     """Cases of the unit and below opened before `opened_before`, oldest first; facts of `fact_kinds` only.
 
     Columns and names come in one joined query (no per-case loading of units or enterprises), and the
-    JSON of kinds whose facts the figures never read is not fetched or parsed.
+    JSON of kinds whose facts the figures never read is not fetched or parsed. Cases of the other kinds
+    count only by their opening date, so with `others_from` those opened earlier are left out.
     """
     where = [Case.org_unit_id.in_(unit_ids_in_scope(unit))]
     if opened_before is not None:
         where.append(Case.opened_at < opened_before)
+    if others_from is not None:
+        where.append(or_(Case.kind.in_(fact_kinds), Case.opened_at >= others_from))
     facts = dict(db.execute(select(Case.id, Case.facts).where(*where, Case.kind.in_(fact_kinds))).all()) \
         if fact_kinds else {}
     stmt = (select(Case.id, Case.number, Case.kind, Case.title, Case.status, Case.enterprise_id,

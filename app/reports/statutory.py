@@ -229,7 +229,11 @@ def figure_filters(report) -> dict:
 
 def build_report_figures(kind: str, unit, period: Period) -> dict:
     """The stored figures of a report: weekly = this week and cumulative; summaries add their tables."""
-    cases = report_cases(unit, opened_before=period.end_at, fact_kinds=FACT_KINDS)
+    # A hazard, penalty or sampling case of an earlier year may still count by its own dates (a decision
+    # in January on a case opened in December); the other kinds only count when opened in the report.
+    earliest = min(period.start, cumulative_period(period).start)
+    cases = report_cases(unit, opened_before=period.end_at, fact_kinds=FACT_KINDS,
+                         others_from=Period(earliest, earliest).start_at)
     if kind == "weekly":
         cumulative = cumulative_period(period)
         return {"period": _figures(cases, unit, period), "cumulative": _figures(cases, unit, cumulative)}

@@ -28,3 +28,23 @@ def test_lists_name_the_bureau_and_enterprise(db_session, case_at, make_enterpri
     assert [(h["case_number"], h["enterprise"], h["severity"]) for h in figures["hazards"]] == [
         (with_ent.number, maker.name, "major")]
     assert figures["cumulative"]["fines"] == "0.00" and figures["cumulative"]["penalty_decisions"] == 0
+
+
+@freeze_time("2026-11-19 04:00")
+def test_cases_of_earlier_years_count_by_their_own_dates(db_session, case_at):
+    from app.reports.statutory import weekly_period
+
+    late_decision = case_at("2025-12-20 02:00", "penalty_case", "350121", facts={
+        "decision_no": "闽榕市监罚〔2026〕1号", "decision_date": "2026-01-05", "fine_amount": "1500.50"})
+    old_recall = case_at("2025-12-20 02:00", "recall", "350121")
+    new_year_recall = case_at("2025-12-30 02:00", "recall", "350121")
+    db_session.flush()
+    fuzhou = unit_by_code("350100")
+    annual = build_report_figures("annual", fuzhou, summary_period("annual", 2026))
+    assert (annual["cumulative"]["penalty_decisions"], annual["cumulative"]["fines"]) == (1, "1500.50")
+    assert annual["cumulative"]["cases_opened"] == 0
+    assert {c["number"] for c in annual["cases"]}.isdisjoint({late_decision.number, old_recall.number})
+    # The report of Thursday 1 January covers 25-31 December: its own year's cases, the old ones too.
+    week = build_report_figures("weekly", fuzhou, weekly_period(date(2026, 1, 1)))
+    assert week["period"]["cases_opened"] == 1 and week["cumulative"]["cases_opened"] == 3
+    assert new_year_recall.opened_at.year == 2025
