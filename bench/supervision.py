@@ -116,7 +116,8 @@ def bulk_cases(db, now, rng, count=CASES):
                      "title": f"{ent.name}{PRODUCTS[category]}{KIND_LABELS.get(kind, '')}", "enterprise_id": ent.id,
                      "org_unit_id": unit.id, "product_category": category, "product_name": PRODUCTS[category],
                      "is_key_product": category != "other", "status": status,
-                     "facts": _facts(kind, rng, opened, (ent.uscc, ent.name)), "opened_at": opened, "closed_at": closed})
+                     "facts": _facts(kind, rng, opened, (ent.uscc, ent.name)), "opened_at": opened,
+                     "closed_at": closed})
         if len(rows) == 2000:
             db.execute(insert(Case), rows)
             rows = []
