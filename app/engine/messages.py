@@ -96,3 +96,12 @@ def catchable_messages(case_id) -> list[CatchableMessage]:
                                            c["message"] in waiting, stored.get(c["message"], 0)))
     result.sort(key=lambda m: not m.is_awaited)
     return result
+
+
+def message_title(definition, name) -> str:
+    """What the process calls a message (the catching element's name, e.g. 收到异议申请); the name itself if unnamed."""
+    if definition is not None:
+        for catch in _definition_catches(definition):
+            if catch.get("message") == name and catch.get("element_name"):
+                return catch["element_name"]
+    return name

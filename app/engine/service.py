@@ -104,17 +104,22 @@ def complete_task(human_task_id, user, data, *, expected_instance_version=None) 
 
 def send_message(case_id, name, payload=None, user_id=None) -> StepResult | None:
     """Deliver a message to the case's instance waiting for it, or keep it until one waits."""
-    for inst in _active_instances(case_id):
+    from app.engine.messages import message_title
+
+    instances = _active_instances(case_id)
+    for inst in instances:
         inst = lock_instance(inst.id)
         wf = _load(inst)
         if name in runtime.waiting_message_names(wf):
+            # The timeline shows what the process calls the message (收到异议申请), the name stays in data.
             record_event("message_received", case_id=case_id, instance_id=inst.id, actor_id=user_id,
-                         summary=name, data={"payload": payload or {}})
+                         summary=message_title(inst.definition, name), data={"name": name, "payload": payload or {}})
             return _run_and_save(inst, wf, user_id, lambda: runtime.deliver_message(
                 wf, name, payload, inst.definition.dialect))
     db.add(PendingMessage(case_id=case_id, name=name, payload=payload or {}, received_at=utcnow()))
-    record_event("message_stored", case_id=case_id, actor_id=user_id, summary=name,
-                 data={"payload": payload or {}})
+    title = message_title(instances[0].definition if instances else None, name)
+    record_event("message_stored", case_id=case_id, actor_id=user_id, summary=title,
+                 data={"name": name, "payload": payload or {}})
     return None
 
 
@@ -237,8 +242,10 @@ def _deliver_pending(inst, wf, user_id):
         if msg is None:
             return
         msg.delivered_at, msg.instance_id = utcnow(), inst.id
+        from app.engine.messages import message_title
+
         record_event("message_delivered", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
-                     summary=msg.name, data={"payload": msg.payload})
+                     summary=message_title(inst.definition, msg.name), data={"name": msg.name, "payload": msg.payload})
         runtime.deliver_message(wf, msg.name, msg.payload, inst.definition.dialect)
 
 

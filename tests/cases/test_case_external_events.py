@@ -56,6 +56,8 @@ def test_clerk_registers_objection_and_the_retest_goes_to_the_testing_body(notif
     assert events["message_received"].data["payload"] == {
         "received_date": "2026-03-02", "note": "福建某某电器有限公司来函，对绝缘电阻项目提出异议",
         "registered_by": clerk.id, "attachment_ids": []}
+    # The engine's own timeline row says what the process calls the message, not its code name.
+    assert events["message_received"].summary == "收到异议及复检申请"
     # The timeline names the clerk.
     assert "登记外部事项" in page and clerk.display_name in page
 
