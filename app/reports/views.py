@@ -92,13 +92,18 @@ def show(report_id):
     return _render_show(services.get_report(current_user, report_id))
 
 
+LIST_ROWS_ON_PAGE = 300
+
+
 def _render_show(report, status=200, **extra):
     from app.home.nav import url_for_safe
 
     drill = {key: {col: url_for_safe("cases.search", **params) for col, params in cols.items()}
              for key, cols in figure_filters(report).items()}
+    # A province's annual lists run to thousands of rows: the page shows the first ones unless asked for all.
+    row_limit = None if request.args.get("all") == "1" else LIST_ROWS_ON_PAGE
     return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS, drill_urls=drill,
-                           can_review=services.can_review(current_user, report),
+                           row_limit=row_limit, can_review=services.can_review(current_user, report),
                            can_submit=services.can_submit(current_user, report), **extra), status
 
 

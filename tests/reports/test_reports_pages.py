@@ -129,3 +129,20 @@ def _token(client, url):
     page = client.get(url).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     return found.group(1) if found else ""
+
+
+@freeze_time(NOW)
+def test_long_lists_show_the_first_rows_with_the_total_and_all_on_request(client, db_session, case_at, make_user,
+                                                                          monkeypatch):
+    from app.reports import views
+
+    monkeypatch.setattr(views, "LIST_ROWS_ON_PAGE", 2)
+    head = make_user("350121", ["quality_supervision"], ["supervisor"])
+    login(client, head.username)
+    numbers = [case_at(f"2026-0{m}-02 02:00", "recall", "350121").number for m in (3, 4, 5)]
+    assert client.post("/reports/", data={"kind": "annual", "year": "2026"}).status_code == 303
+    report = db_session.scalar(select(Report))
+    short = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert sum(n in short for n in numbers) == 2 and "仅显示前 2 条，共 3 条。" in short
+    full = client.get(f"/reports/{report.id}?all=1").get_data(as_text=True)
+    assert all(n in full for n in numbers) and "仅显示前" not in full
