@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from app.engine.expressions import make_script_engine
+from app.engine.expression_runtime import make_script_engine
 
 _SERIALIZERS = {
     "spiff": BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG)),

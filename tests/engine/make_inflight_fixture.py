@@ -11,7 +11,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from app.calendar import register_expression_helpers
 from app.engine.serializer import workflow_to_state
 from app.engine.runtime import advance, ready_user_tasks
-from app.engine.expressions import make_script_engine
+from app.engine.expression_runtime import make_script_engine
 
 HERE = Path(__file__).parent / "fixtures"
 

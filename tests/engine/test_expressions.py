@@ -9,9 +9,10 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser, VALIDATOR
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import expressions
+from app.engine.expression_runtime import RestrictedEnvironment, make_script_engine
 from app.engine.expressions import (
-    HELPERS, MAX_EVAL_LENGTH, MAX_SCRIPT_LENGTH, ExpressionRefused, RestrictedEnvironment,
-    check_expression, ensure_expression, helper_names, make_script_engine, register_helper,
+    HELPERS, MAX_EVAL_LENGTH, MAX_SCRIPT_LENGTH, ExpressionRefused, check_expression, ensure_expression,
+    helper_names, register_helper,
 )
 
 ESCAPES = [
