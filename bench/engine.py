@@ -12,7 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select
+
+from bench.pgdb import private_database
 
 # The key-product investigation: the longest chain of user tasks in the library (campaign to close-out).
 PROCESS_KEY = os.environ.get("BENCH_PROCESS", "hazard_investigation")
@@ -150,37 +152,13 @@ def run() -> dict:
         results["in_memory"] = _summary(mem)
         results["steps_per_case"] = len(steps)
         results["sqlite"] = _summary(_persisted_run(sqlite_app, steps))
-    pg = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    pg_url = _fresh_pg_database(pg)
-    if pg_url:
-        try:
-            results["postgresql"] = _summary(_persisted_run(_prepare(pg_url), steps))
-        finally:
-            _drop_pg_database(pg, pg_url)
+    with private_database() as pg_url:
+        if pg_url:
+            app = _prepare(pg_url)
+            results["postgresql"] = _summary(_persisted_run(app, steps))
+            app.extensions["db_engine"].dispose()
     base = results["in_memory"]["median_ms"]
     for key in ("sqlite", "postgresql"):
         if key in results:
             results[key]["ratio_to_in_memory"] = round(results[key]["median_ms"] / base, 2)
     return results
-
-
-def _admin_engine(base):
-    from sqlalchemy import create_engine
-
-    return create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-
-
-def _fresh_pg_database(base):
-    try:
-        with _admin_engine(base).connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS qsflow_bench WITH (FORCE)"))
-            conn.execute(text("CREATE DATABASE qsflow_bench"))
-    except Exception as exc:  # no PostgreSQL here: report SQLite only
-        print(f"PostgreSQL 不可用，跳过：{exc}")
-        return None
-    return base.rsplit("/", 1)[0] + "/qsflow_bench"
-
-
-def _drop_pg_database(base, _url):
-    with _admin_engine(base).connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS qsflow_bench WITH (FORCE)"))

@@ -14,16 +14,15 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, insert, select, text, update
+from sqlalchemy import insert, select, update
+
+from bench.pgdb import private_database
 
 CASES = int(os.environ.get("BENCH_SUP_CASES", "20000"))
 ENGINE_CASES = int(os.environ.get("BENCH_SUP_ENGINE", "600"))
 RUNS = int(os.environ.get("BENCH_SUP_RUNS", "5"))
-PG_URL = os.environ.get("BENCH_PG_URL") or os.environ.get("QSFLOW_TEST_DATABASE_URL") \
-    or "postgresql://postgres@127.0.0.1:5432/test"
 PAGE_TARGET_S, REPORT_TARGET_S = 1.0, 5.0
 PASSWORD = "bench-pass-123"
 HEADS = {"province": "350000", "city": "350100", "county": "350121"}
@@ -264,24 +263,14 @@ def _sqlite():
 
 
 def _postgres():
-    name = f"qsflow_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server: say so in the results instead of failing the whole bench
-        admin.dispose()
-        return {"skipped": f"PostgreSQL unavailable: {exc.__class__.__name__}"}
-    try:
-        app, built = _build(PG_URL.rsplit("/", 1)[0] + "/" + name)
+    with private_database() as url:
+        if url is None:
+            return {"skipped": "PostgreSQL unavailable"}
+        app, built = _build(url)
         try:
             return {"built": built, "median_s": _pages(app)}
         finally:
             app.extensions["db_engine"].dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run():

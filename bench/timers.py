@@ -13,16 +13,15 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
+
+from bench.pgdb import private_database
 
 N = int(os.environ.get("BENCH_TIMERS", "120"))
 WINDOW = float(os.environ.get("BENCH_TIMER_WINDOW", "10"))
-PG_URL = os.environ.get("BENCH_PG_URL") or os.environ.get("QSFLOW_TEST_DATABASE_URL") \
-    or "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_P99 = 2.0
 
 PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -109,20 +108,8 @@ def _sqlite():
 
 
 def _postgres():
-    name = f"qsflow_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server: say so in the results instead of failing the whole bench
-        admin.dispose()
-        return {"skipped": f"PostgreSQL unavailable: {exc.__class__.__name__}"}
-    try:
-        return _measure(PG_URL.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with private_database() as url:
+        return _measure(url) if url else {"skipped": "PostgreSQL unavailable"}
 
 
 def run():
