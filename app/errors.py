@@ -1,5 +1,6 @@
 """Error handlers: engine and validation errors become 4xx with Chinese text (JSON for the API)."""
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -10,6 +11,18 @@ MESSAGES = {
     409: "数据已被他人更新，请刷新后重试", 413: "上传内容过大", 429: "操作过于频繁，请稍后再试",
     500: "系统内部错误，已记录，请联系管理员",
 }
+
+
+def first_error(messages) -> str:
+    """The first message of a (possibly nested) marshmallow error dict, for a flash or a JSON body."""
+    for value in messages.values():
+        if isinstance(value, dict):
+            return first_error(value)
+        if isinstance(value, list) and value:
+            return str(value[0])
+        if isinstance(value, str) and value:
+            return value
+    return _("输入有误")
 
 
 def _wants_json():

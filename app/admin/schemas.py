@@ -3,6 +3,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.db import MAX_ID
 from app.engine.lint import PROCESS_KEY
+from app.errors import first_error  # noqa: F401  (re-exported for the views)
 
 
 class XmlPayloadSchema(Schema):
@@ -38,13 +39,3 @@ class DiffQuerySchema(Schema):
                                   error_messages={"required": "请选择原版本", "invalid": "版本号无效"})
     to_version = fields.Integer(data_key="to", required=True, validate=validate.Range(min=1),
                                 error_messages={"required": "请选择新版本", "invalid": "版本号无效"})
-
-
-def first_error(errors: dict) -> str:
-    """The first message of a marshmallow error dict, for a flash or a JSON body."""
-    for value in errors.values():
-        if isinstance(value, dict):
-            return first_error(value)
-        if isinstance(value, list) and value:
-            return str(value[0])
-    return "输入有误"

@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from app.auth.guards import restrict_blueprint_to_role
 from app.db import MAX_ID, db
 from app.engine import service
+from app.errors import first_error
 from app.engine.errors import EngineError, NotFound
 from app.engine.instance_ops import reset_to_task
 from app.engine.migration import check_migration, migrate_instance
@@ -20,15 +21,6 @@ bp = Blueprint("operations", __name__, url_prefix="/admin/instances", template_f
 
 # These pages change running cases of the whole jurisdiction.
 restrict_blueprint_to_role(bp, "process_admin")
-
-
-def _first(messages) -> str:
-    for value in messages.values():
-        if isinstance(value, dict):
-            return _first(value)
-        if value:
-            return str(value[0])
-    return _("输入有误")
 
 
 def _detail_page(instance_id, *, status=200, error="", form=None, panel=""):
@@ -59,7 +51,7 @@ def instances():
         filters = load_filters(request.args)
     except ValidationError as exc:
         return render_template("operations/instances.html", page=None, filters=request.args,
-                               error=_first(exc.messages), keys=services.process_keys(),
+                               error=first_error(exc.messages), keys=services.process_keys(),
                                status_labels=services.STATUS_LABELS), 400
     return render_template("operations/instances.html", page=services.list_instances(current_user, filters),
                            filters=filters, error="", keys=services.process_keys(),
@@ -76,7 +68,7 @@ def bulk_migrate():
     try:
         form = BulkMigrateSchema().load(payload)
     except ValidationError as exc:
-        return render_template("operations/bulk_result.html", outcomes=[], error=_first(exc.messages),
+        return render_template("operations/bulk_result.html", outcomes=[], error=first_error(exc.messages),
                                back=request.referrer), 400
     outcomes = services.migrate_instances(current_user, form["instance_ids"], form["target"], form["reason"])
     db.commit()
@@ -100,7 +92,7 @@ def _act(instance_id, schema, panel, action, done_message):
     try:
         form = schema.load(request.form)
     except ValidationError as exc:
-        return _detail_page(instance_id, status=400, error=_first(exc.messages), form=request.form, panel=panel)
+        return _detail_page(instance_id, status=400, error=first_error(exc.messages), form=request.form, panel=panel)
     services.get_instance_for(current_user, instance_id)
     action(form)
     db.commit()
@@ -155,7 +147,7 @@ def migrate_preview(instance_id):
     try:
         target = MigrateQuerySchema().load(request.args)["target"]
     except ValidationError as exc:
-        return _detail_page(instance_id, status=400, error=_first(exc.messages), panel="migrate")
+        return _detail_page(instance_id, status=400, error=first_error(exc.messages), panel="migrate")
     return _migrate_page(instance_id, check_migration(instance_id, target))
 
 
@@ -192,9 +184,9 @@ def migrate(instance_id):
     except ValidationError as exc:
         target = _posted_target()
         if target is None:
-            return _detail_page(instance_id, status=400, error=_first(exc.messages), panel="migrate")
+            return _detail_page(instance_id, status=400, error=first_error(exc.messages), panel="migrate")
         return _migrate_page(instance_id, check_migration(instance_id, target), status=400,
-                             error=_first(exc.messages), form=request.form)
+                             error=first_error(exc.messages), form=request.form)
     migrate_instance(instance_id, form["target"], current_user.id, form["reason"])
     db.commit()
     flash(_("流程实例已迁移到新版本"), "success")

@@ -3,6 +3,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from app.calendar.workdays import FIRST_INPUT_DATE, LAST_INPUT_DATE
 from app.reports.models import REPORT_KINDS
+from app.errors import first_error  # noqa: F401  (re-exported for the views)
 
 BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", "required": "必填项", "null": "必填项"}
 DATE_RANGE = validate.Range(min=FIRST_INPUT_DATE, max=LAST_INPUT_DATE,
@@ -57,13 +58,3 @@ class RemarksForm(_Base):
     """The reviewer's remarks."""
 
     remarks = fields.Str(load_default="", validate=validate.Length(max=4000, error="说明不能超过 4000 字"))
-
-
-def first_error(messages) -> str:
-    """The first message of a marshmallow error dict (for a flash)."""
-    for value in messages.values():
-        if isinstance(value, dict):
-            return first_error(value)
-        if isinstance(value, list) and value:
-            return str(value[0])
-    return "输入有误"

@@ -1,30 +1,22 @@
 """Overdue board and listed-supervision board (department heads only), with their actions."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from marshmallow import ValidationError
 
 from app.cases.services import KIND_LABELS
+from app.auth.guards import restrict_blueprint_to_role
 from app.db import db
 from app.engine.errors import InvalidInput
+from app.errors import first_error
 from app.supervision import services
 from app.supervision.schemas import BoardArgs, ListedArgs, ListingForm, ReassignForm, RemindForm
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision", template_folder="templates")
 
 
-@bp.before_request
-@login_required
-def _heads_only():
-    # Every page and action here is for department heads; others get a plain 403.
-    if not current_user.has_role("supervisor"):
-        abort(403)
-
-
-def _first_error(exc):
-    for messages in exc.messages.values():
-        return messages[0] if isinstance(messages, list) else str(messages)
-    return _("输入有误")
+# Every page and action here is for department heads; others get a plain 403.
+restrict_blueprint_to_role(bp, "supervisor")
 
 
 def _board_url():
@@ -38,7 +30,7 @@ def _query_args(schema):
     try:
         return schema.load(request.args), 200
     except ValidationError as exc:
-        flash(_("筛选条件无效：%(m)s，已显示默认视图", m=_first_error(exc)), "warning")
+        flash(_("筛选条件无效：%(m)s，已显示默认视图", m=first_error(exc.messages)), "warning")
         return schema.load({}), 400
 
 
@@ -58,7 +50,7 @@ def remind(task_id):
         form = RemindForm().load(request.form)
         count = services.remind_task(task_id, current_user, form["note"])
     except ValidationError as exc:
-        flash(_first_error(exc), "error")
+        flash(first_error(exc.messages), "error")
         return redirect(_board_url())
     except InvalidInput as exc:
         db.rollback()
@@ -82,7 +74,7 @@ def reassign(task_id):
             flash(_("任务已改派"), "success")
             return redirect(url_for("supervision.overdue"))
         except ValidationError as exc:
-            error, form, status = _first_error(exc), request.form.to_dict(), 400
+            error, form, status = first_error(exc.messages), request.form.to_dict(), 400
         except InvalidInput as exc:
             db.rollback()
             error, form, status = exc.message, request.form.to_dict(), 400
@@ -102,7 +94,7 @@ def list_case(case_id):
             flash(_("已挂牌督办"), "success")
             return redirect(url_for("supervision.listed", new=new_id))
         except ValidationError as exc:
-            error, status = _first_error(exc), 400
+            error, status = first_error(exc.messages), 400
         except InvalidInput as exc:
             db.rollback()
             error, status = exc.message, 400
