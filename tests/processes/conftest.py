@@ -46,6 +46,22 @@ def beijing_date(value):
     return value.astimezone(BEIJING).date()
 
 
+def unit_code(row):
+    """The org unit code a task row is routed to."""
+    return db.get(OrgUnit, row.org_unit_id).code
+
+
+def routed(row):
+    """(department, bureau code, Beijing due date) of an inbox row."""
+    return row.department_code, unit_code(row), beijing_date(row.due_at)
+
+
+def move_to(driver, clock, day):
+    """Travel to 09:00 Beijing time of `day` and let due timers fire."""
+    clock.move_to(datetime(day.year, day.month, day.day, 1, 0, tzinfo=timezone.utc))
+    driver.fire_timers()
+
+
 class CaseDriver:
     """Acts on one case (and, through `follow_up`, the cases its process opens)."""
 

@@ -1,9 +1,7 @@
 """failed_sample_disposal (不合格产品后处理) driven through the persisted engine with frozen time."""
 from datetime import date, datetime, timezone
 
-from app.auth.models import OrgUnit
-from app.db import db
-from tests.processes.conftest import beijing_date
+from tests.processes.conftest import beijing_date, move_to, routed, unit_code
 
 
 def start_facts(**over):
@@ -12,20 +10,6 @@ def start_facts(**over):
              "test_date": "2026-02-26", "is_food": False, "is_consumer_product": True, "goods_value": 86000,
              "failed_items": [{"item": "绝缘电阻", "limit": "≥2MΩ", "measured": "0.5MΩ", "is_safety": True}]}
     return {**facts, **over}
-
-
-def unit_code(row):
-    return db.get(OrgUnit, row.org_unit_id).code
-
-
-def routed(row):
-    return row.department_code, unit_code(row), beijing_date(row.due_at)
-
-
-def move_to(driver, clock, day):
-    """Travel to 09:00 Beijing time of `day` and let due timers fire."""
-    clock.move_to(datetime(day.year, day.month, day.day, 1, 0, tzinfo=timezone.utc))
-    driver.fire_timers()
 
 
 def open_disposal(open_case_for, org_code="350121", **facts):

@@ -1,28 +1,10 @@
 """penalty_case (行政处罚案件) and its called credit_disclosure, driven through the persisted engine."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
-from app.auth.models import OrgUnit
-from app.db import db
 from app.seed.reference import unit_by_code
-from tests.processes.conftest import beijing_date
+from tests.processes.conftest import beijing_date, move_to, routed, unit_code
 
 REASON = {"reason": "监督抽查不合格，涉嫌生产不符合保障人体健康和人身、财产安全的国家标准的产品"}
-
-
-def unit_code(row):
-    """The org unit code a task row is routed to."""
-    return db.get(OrgUnit, row.org_unit_id).code
-
-
-def routed(row):
-    """(department, bureau code, Beijing due date) of an inbox row."""
-    return row.department_code, unit_code(row), beijing_date(row.due_at)
-
-
-def move_to(driver, clock, day):
-    """Travel to 09:00 Beijing time of `day` and let due timers fire."""
-    clock.move_to(datetime(day.year, day.month, day.day, 1, 0, tzinfo=timezone.utc))
-    driver.fire_timers()
 
 
 def test_lead_check_goes_to_the_case_bureau_and_not_opening_closes_the_case(clock, open_case_for):

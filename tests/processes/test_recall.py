@@ -1,21 +1,9 @@
 """recall (缺陷产品召回) driven through the persisted engine with frozen time."""
-from datetime import date, datetime, timezone
+from datetime import date
 
-from app.auth.models import OrgUnit
-from app.db import db
-from tests.processes.conftest import beijing_date
+from tests.processes.conftest import beijing_date, move_to, unit_code
 
 REASON = {"reason": "监督抽查发现电动自行车充电器存在起火隐患"}
-
-
-def unit_code(row):
-    return db.get(OrgUnit, row.org_unit_id).code
-
-
-def move_to(driver, clock, day):
-    """Travel to 09:00 Beijing time of `day` and let due timers fire."""
-    clock.move_to(datetime(day.year, day.month, day.day, 1, 0, tzinfo=timezone.utc))
-    driver.fire_timers()
 
 
 def open_recall(open_case_for, org_code="350121"):
