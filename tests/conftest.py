@@ -120,6 +120,13 @@ def client(app, db_session):
 pytest_plugins = ["tests.factories"]
 
 
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser drives Chromium: mark it so `-m "not browser"` leaves it out."""
+    for item in items:
+        if "/tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture()
 def csrf_enabled(app):
     """Turn CSRF protection on for one test (it is off in TEST_CONFIG for brevity)."""

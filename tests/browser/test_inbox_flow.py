@@ -3,6 +3,7 @@ form, fixes it (adding a table row), completes it, and the next task reaches the
 import re
 
 import pytest
+from tests.dates import day
 
 FLOW_KEY = "inbox_flow_demo"
 CHECK_FORM = {
@@ -176,8 +177,8 @@ def hazard_case(live_server):
         case = open_case("hazard_investigation", unit_by_code("350121"), title="燃气器具重点产品排查",
                          enterprise=ent, product_category="gas_appliance", product_name="家用燃气灶",
                          is_key_product=True, facts={"campaign_name": "2026 年重点工业产品质量安全排查治理",
-                                                     "self_inspection_due": "2026-12-20",
-                                                     "inspection_due": "2027-01-25"})
+                                                     "self_inspection_due": day(20),
+                                                     "inspection_due": day(50)})
         clerk = find_user("mh_qs")
         for spec_name, data in HI_STEPS:
             task = db.scalar(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready",
@@ -206,7 +207,7 @@ def test_real_hazard_ledger_sends_violation_to_county_enforcement(page, login, b
     page.select_option("select[name='hazards-0-source']", "onsite")
     page.select_option("select[name='hazards-0-severity']", "general")
     page.select_option("select[name='hazards-0-status']", "open")
-    page.fill("input[name='hazards-0-deadline']", "2027-01-15")
+    page.fill("input[name='hazards-0-deadline']", day(40))
     page.check("#f-violations_found")
     page.fill("#f-violation_description", "生产不符合安全标准的产品")
     page.get_by_role("button", name="提交办结").click()

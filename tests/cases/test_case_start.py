@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from app.cases.models import Case, Enterprise
 from app.engine.models import HumanTask
 from app.formdefs.uscc import make_uscc
+from tests.dates import day
 
 USCC = "91350100M000100Y43"
 
@@ -129,13 +130,13 @@ def test_sampling_task(db_session, kinds_deployed, make_user, login_as):
     client = login_as(make_user("350100"))
     response = client.post("/cases/start/sampling", data={
         "plan_name": "2026年第四季度监督抽查", "product_category": "fireworks", "product_name": "烟花",
-        "sample_count": "30", "sampling_due": "2026-12-31"})
+        "sample_count": "30", "sampling_due": day(30)})
     assert response.status_code == 302
     case = db_session.scalar(select(Case).where(Case.kind == "supervision_sampling"))
-    assert case.facts == {"plan_name": "2026年第四季度监督抽查", "sample_count": 30, "sampling_due": "2026-12-31"}
+    assert case.facts == {"plan_name": "2026年第四季度监督抽查", "sample_count": 30, "sampling_due": day(30)}
     response = client.post("/cases/start/sampling", data={"plan_name": "计划", "product_category": "fireworks",
                                                           "product_name": "烟花", "sample_count": "很多",
-                                                          "sampling_due": "2026-12-31"})
+                                                          "sampling_due": day(30)})
     assert response.status_code == 400 and "请输入整数" in response.get_data(as_text=True)
 
 

@@ -7,26 +7,27 @@ from sqlalchemy import select
 from app.cases.models import Case
 from app.engine.deploy import deploy_directory
 from app.engine.models import HumanTask, ProcessInstance
+from tests.dates import day
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 FORMS = {
     "failed_sample": ("failed_sample_disposal", {
         "enterprise_uscc": "91350100M000100Y43", "enterprise_name": "福州某某电器有限公司", "sample_no": "YP-9",
-        "test_report_no": "BG-9", "test_lab": "福建省产品质量检验研究院", "test_date": "2026-11-02",
+        "test_report_no": "BG-9", "test_lab": "福建省产品质量检验研究院", "test_date": day(-5),
         "product_category": "gas_appliance", "product_name": "家用燃气灶", "goods_value": "5000",
         "failed_items-0-item": "熄火保护", "failed_items-0-limit": "≤60s", "failed_items-0-measured": "95s",
         "failed_items-0-is_safety": "1"}),
     "campaign": ("hazard_investigation", {
         "campaign_name": "燃气具专项排查", "product_category": "gas_appliance", "product_name": "燃气灶",
-        "self_inspection_due": "2026-12-20", "inspection_due": "2027-01-25",
+        "self_inspection_due": day(20), "inspection_due": day(50),
         "enterprise_lines": "91110108551385082Q,福州燃气具有限公司"}),
     "risk_signal": ("risk_monitoring", {
         "title": "燃气灶熄火保护失效投诉", "signal_source": "complaint", "signal_description": "12315 多起投诉熄火保护失效",
         "product_category": "gas_appliance", "product_name": "燃气灶"}),
     "sampling": ("supervision_sampling", {
         "plan_name": "燃气具监督抽查", "product_category": "gas_appliance", "product_name": "燃气灶",
-        "sample_count": "20", "sampling_due": "2027-03-31"}),
+        "sample_count": "20", "sampling_due": day(100)}),
 }
 
 

@@ -90,6 +90,10 @@ def test_two_workers_fire_each_timer_once_and_remind_once(app, committed_db):
         db.remove()
 
 
+# libfaketime (the CI's clock-ahead run) fakes the monotonic clock but not the kernel's timed waits:
+# a thread's Event.wait(timeout) then never returns, so a wake-up in real seconds cannot be measured.
+@pytest.mark.skipif("faketime" in os.environ.get("LD_PRELOAD", ""),
+                    reason="timed thread waits do not return under libfaketime")
 def test_timer_fires_on_time_though_the_tick_is_a_minute(app, committed_db, monkeypatch):
     monkeypatch.setitem(app.config, "SCHEDULER_TICK_SECONDS", 60)
     due = utcnow() + timedelta(seconds=3)

@@ -99,6 +99,7 @@ def test_boundary_timer_fires_once_with_frozen_time(db_session, deploy_xml, make
         assert inst.version == version and len(ready_tasks(db_session, case.id)) == 1
 
 
+@freeze_time("2026-11-20 02:00:00")
 def test_message_before_and_after_wait(db_session, deploy_xml, make_case, make_user):
     deploy_xml(samples.message_process())
     case = make_case("objection_flow", facts={"objection_deadline": "2026-12-01T23:59:59+08:00"})

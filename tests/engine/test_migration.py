@@ -193,6 +193,7 @@ def test_refusals_for_wrong_target_missing_reason_and_ended_instance(db_session,
         migrate_instance(inst.id, v2.definition_id, None, "太晚了")
 
 
+@freeze_time("2026-11-20 02:00:00")
 def test_waiting_event_gateway_migrates_and_still_catches_the_message(db_session, deploy_xml, make_case, clerk):
     deploy_xml(samples.message_process())
     case = make_case("objection_flow", facts={"objection_deadline": "2026-12-01T23:59:59+08:00"})
