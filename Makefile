@@ -7,14 +7,22 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup db test test-pg test-clock bench browser faketime clean
+.PHONY: run setup lock lint db test test-pg test-clock bench browser faketime clean
 
-$(STAMP): pyproject.toml
+# Python packages come from the hashed lock file (regenerate it with `make lock` after editing the
+# pins in pyproject.toml); the project itself is installed on top without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（$(PY)）"; exit 1; }
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 app/static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -39,6 +47,9 @@ run: db
 # Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup
+	$(BIN)/ruff check .
 
 # Debian's faketime moves the clock of a whole process (the date-bomb check below).
 faketime:

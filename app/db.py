@@ -1,6 +1,6 @@
 """Database plumbing: declarative Base, column types, the scoped session, the unit of work."""
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -34,12 +34,12 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -55,7 +55,7 @@ MAX_ID = 2**31 - 1
 
 def utcnow():
     """The current time, aware, in UTC (freezegun-friendly)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class AppSession(Session):

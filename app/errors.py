@@ -60,7 +60,7 @@ def register_error_handlers(app):
         # PostgreSQL text cannot hold NUL: such a value would fail deep inside a query as a 500.
         # No form of ours sends one, so the request is refused up front, in Chinese.
         for values in (request.args, request.form):
-            if any("\x00" in v for v in values.values()) or any("\x00" in k for k in values.keys()):
+            if any("\x00" in v for v in values.values()) or any("\x00" in k for k in values):
                 return _render(400, "输入内容含有无效字符（NUL），请检查后重新提交",
                                {"error": "invalid_input", "message": "NUL character in input"})
         return None

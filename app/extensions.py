@@ -16,9 +16,9 @@ def select_locale():
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:
         return chosen
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.locale in SUPPORTED_LOCALES:
-            return current_user.locale
+    if (current_user and getattr(current_user, "is_authenticated", False)
+            and current_user.locale in SUPPORTED_LOCALES):
+        return current_user.locale
     return "zh_Hans_CN"
 
 

@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark and merge the figures into bench/results.json."""
 import json
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -12,7 +12,7 @@ def main():
 
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
-                          "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                          "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
     results["engine"] = engine.run()
     print(json.dumps(results["engine"], ensure_ascii=False, indent=1))
     try:

@@ -14,7 +14,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select, update
 
@@ -46,7 +46,8 @@ def _facts(kind, rng, opened, ent):
     """Start facts plus the facts the kind's forms would have written by now."""
     later = lambda lo, hi: _day(opened, rng.randint(lo, hi))  # noqa: E731 - a dated step after opening
     if kind == "hazard_investigation":
-        hazards = [{"description": f"隐患{n + 1}：{rng.choice(['储存场所未分区', '安全阀失效', '标识缺失', '出厂检验记录不全'])}",
+        problems = ["储存场所未分区", "安全阀失效", "标识缺失", "出厂检验记录不全"]
+        hazards = [{"description": f"隐患{n + 1}：{rng.choice(problems)}",
                     "source": rng.choice(["self_inspection", "inspection"]),
                     "severity": "major" if rng.random() < 0.15 else "general", "measures": "限期整改并复查",
                     "owner": "企业负责人", "deadline": later(20, 60),
@@ -137,7 +138,8 @@ def _engine_cases(app, now, rng):
                                          "inspection_due": _day(now, 90)},
         "failed_sample_disposal": lambda: {"sample_no": "YP1", "test_report_no": "BG1", "test_lab": "省质检院",
                                            "test_date": _day(now, -10), "failed_items": [
-                                               {"item": "标识", "limit": "齐全", "measured": "缺失", "is_safety": False}],
+                                               {"item": "标识", "limit": "齐全", "measured": "缺失",
+                                                "is_safety": False}],
                                            "is_food": False, "is_consumer_product": True, "goods_value": 12000},
         "risk_monitoring": lambda: {"signal_source": "complaint", "signal_description": "投诉"},
         "supervision_sampling": lambda: {"plan_name": "基准抽查", "sample_count": 10, "sampling_due": _day(now, 40)},
@@ -175,7 +177,7 @@ def _build(url):
     upgrade(url)
     app = create_app({"DATABASE_URL": url, "SCHEDULER_ENABLED": False, "WTF_CSRF_ENABLED": False,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rng = random.Random(2026)
     started = time.perf_counter()
     with app.app_context():
@@ -210,14 +212,14 @@ def _pages(app):
     """Median seconds per page for each head."""
     from app.db import db
 
-    today = datetime.now(timezone.utc).astimezone(timezone(timedelta(hours=8))).date()
+    today = datetime.now(UTC).astimezone(timezone(timedelta(hours=8))).date()
     thursday = today - timedelta(days=(today.weekday() - 3) % 7)
     out = {}
     for level in HEADS:
         client = app.test_client()
         assert client.post("/login", data={"username": f"bench_head_{level}", "password": PASSWORD}).status_code == 302
 
-        def get(url):
+        def get(url, client=client):
             def call():
                 response = client.get(url)
                 assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
@@ -236,7 +238,7 @@ def _pages(app):
             # First run generates the report; later runs regenerate it (the same computation).
             report_url = []
 
-            def generate():
+            def generate(client=client, form=form, report_url=report_url):
                 if not report_url:
                     response = client.post("/reports/", data=form)
                     report_url.append(response.headers["Location"])

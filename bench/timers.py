@@ -13,7 +13,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -71,7 +71,7 @@ def _measure(url):
         with app.app_context():
             unit = unit_by_code("350121")
             for n in range(N):
-                fire_at = datetime.now(timezone.utc) + timedelta(seconds=lead + rng.uniform(0, WINDOW))
+                fire_at = datetime.now(UTC) + timedelta(seconds=lead + rng.uniform(0, WINDOW))
                 with unit_of_work():
                     ent = get_or_create_enterprise(make_uscc(f"91350121MB{n:07d}"), f"定时基准企业{n}")
                     case = open_case("bench_timer", unit, title=f"定时基准{n}", enterprise=ent,

@@ -133,7 +133,7 @@ def place(graph: Graph, origin_x, origin_y, label_col):
     # Items are real nodes and dummies ("~flow~column") of forward flows spanning several columns.
     col, preds, order = dict(column), {n: [] for n in graph.nodes}, {n: i for i, n in enumerate(graph.nodes)}
     chains = {}
-    for s, t, fid, src in flows:
+    for _s, t, fid, src in flows:
         if (src, t) in back:
             continue
         prev = src

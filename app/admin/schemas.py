@@ -26,7 +26,8 @@ class ModelerQuerySchema(Schema):
         unknown = EXCLUDE
 
     key = fields.String(load_default=None, validate=validate.Regexp(PROCESS_KEY, error="流程标识无效"))
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1), error_messages={"invalid": "版本号无效"})
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1),
+                             error_messages={"invalid": "版本号无效"})
 
 
 class DiffQuerySchema(Schema):

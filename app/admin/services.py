@@ -5,8 +5,8 @@ from app.admin.models import ProcessDraft
 from app.audit.services import record_event
 from app.auth.models import Department, User
 from app.db import db, utcnow
-from app.engine.deploy import deploy_files, get_definition, latest_definition
 from app.engine.bpmn_meta import CAMUNDA_NS
+from app.engine.deploy import deploy_files, get_definition, latest_definition
 from app.engine.errors import DeployError, InvalidInput, NotFound, Problem
 from app.engine.lint import lint_bpmn, process_key_of
 from app.engine.models import ProcessDefinition, ProcessInstance

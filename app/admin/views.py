@@ -6,9 +6,9 @@ from marshmallow import ValidationError
 
 from app.admin import services
 from app.admin.schemas import DiffQuerySchema, ModelerQuerySchema, XmlPayloadSchema, first_error
+from app.auth.guards import restrict_blueprint_to_role
 from app.db import db
 from app.engine.errors import DeployError, EngineError
-from app.auth.guards import restrict_blueprint_to_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -19,7 +19,8 @@ def _modeler_texts() -> dict:
     """Every word the modeler's script shows, translated on the server."""
     return {
         "properties": _("属性"), "name": _("名称"), "choose": _("（请选择）"),
-        "processKey": _("流程标识（id）"), "processKeyHint": _("字母开头，只含字母、数字、下划线、连字符；部署后即为流程键"),
+        "processKey": _("流程标识（id）"),
+        "processKeyHint": _("字母开头，只含字母、数字、下划线、连字符；部署后即为流程键"),
         "processName": _("流程名称"), "badKey": _("流程标识无效：须以字母开头，只含字母、数字、下划线或连字符"),
         "department": _("承办科室（department）"), "departmentHint": _("任务进入该科室的待办"),
         "orgLevel": _("办理层级（orgLevel）"), "formKey": _("表单（formKey）"),
@@ -53,7 +54,8 @@ def _modeler_texts() -> dict:
         "confirmDeploy": _("确定部署为新版本？运行中的实例继续按原版本执行。"),
         "importWarnings": _("图已打开，但有无法识别的内容："), "importFailed": _("无法打开该流程图："),
         "camundaFormHint": _("camunda:formKey；留空时使用 Camunda 生成的表单（formData）"),
-        "camundaNote": _("此流程为 Camunda Modeler 格式：科室取自 camunda:candidateGroups，表单取自 camunda:formKey 或 formData。"),
+        "camundaNote": _("此流程为 Camunda Modeler 格式：科室取自 camunda:candidateGroups，"
+                         "表单取自 camunda:formKey 或 formData。"),
     }
 
 

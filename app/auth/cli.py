@@ -27,7 +27,7 @@ def create(username, password, display_name, org_code, departments, roles):
         with unit_of_work():
             create_user(username, password, display_name, unit, departments, roles)
     except ValueError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"已创建用户 {username}")
 
 

@@ -1,7 +1,7 @@
 """Statutory deadlines: due rules ("15WD", "60D", "24H"), due instants, clock stops."""
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 
 from app.calendar.workdays import CHINA_TZ, as_date, get_calendar
@@ -66,7 +66,7 @@ def compute_due_date(start, amount, unit, calendar=None):
 
 def end_of_day_utc(day):
     """23:59:59 China time on the given day, as an aware UTC datetime."""
-    return datetime.combine(as_date(day), time(23, 59, 59), CHINA_TZ).astimezone(timezone.utc)
+    return datetime.combine(as_date(day), time(23, 59, 59), CHINA_TZ).astimezone(UTC)
 
 
 def due_datetime(start_at, rule, calendar=None):
@@ -74,7 +74,7 @@ def due_datetime(start_at, rule, calendar=None):
     start_at = _aware(start_at)
     rule = parse_due_rule(rule)
     if rule.unit == UNIT_HOURS:
-        return (start_at + rule.delta).astimezone(timezone.utc)
+        return (start_at + rule.delta).astimezone(UTC)
     # The start day is the China-time date of the start instant: a notice served at
     # 01:00 Beijing time is served "that day" even though UTC still shows the day before.
     return end_of_day_utc(compute_due_date(as_date(start_at), rule.amount, rule.unit, calendar))
@@ -153,7 +153,7 @@ class Deadline:
 
 def start_deadline(start_at, rule, calendar=None):
     """Start the clock of a due rule at start_at."""
-    start_at = _aware(start_at).astimezone(timezone.utc)
+    start_at = _aware(start_at).astimezone(UTC)
     rule = parse_due_rule(rule)
     return Deadline(rule=str(rule), start_at=start_at, due_at=due_datetime(start_at, rule, calendar))
 
@@ -161,7 +161,7 @@ def start_deadline(start_at, rule, calendar=None):
 def pause(state, at):
     """Stop the clock at the instant at (a Deadline or its dict; the same type is returned)."""
     deadline, as_dict = _coerce(state)
-    at = _aware(at).astimezone(timezone.utc)
+    at = _aware(at).astimezone(UTC)
     if deadline.is_paused:
         raise ValueError("期限已处于中止状态，不能重复中止")
     if at < deadline.start_at:
@@ -172,7 +172,7 @@ def pause(state, at):
 def resume(state, at, calendar=None):
     """Restart the clock at the instant at, moving the due date by the paused time."""
     deadline, as_dict = _coerce(state)
-    at = _aware(at).astimezone(timezone.utc)
+    at = _aware(at).astimezone(UTC)
     if not deadline.is_paused:
         raise ValueError("期限未中止，无法恢复计算")
     if at < deadline.paused_at:
@@ -220,7 +220,7 @@ def _recompute(deadline, calendar):
         due = deadline.start_at + timedelta(
             hours=rule.amount + deadline.extended, seconds=deadline.paused_total
         )
-        return replace(deadline, due_at=due.astimezone(timezone.utc))
+        return replace(deadline, due_at=due.astimezone(UTC))
     total = rule.amount + deadline.extended + deadline.paused_total
     due_day = compute_due_date(as_date(deadline.start_at), total, rule.unit, calendar)
     return replace(deadline, due_at=end_of_day_utc(due_day))
@@ -250,5 +250,5 @@ def _parse_instant(text):
     value = datetime.fromisoformat(text) if isinstance(text, str) else text
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise ValueError(f"时间必须带时区：{text!r}")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 

@@ -2,8 +2,8 @@
 import logging
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import cache, lru_cache
 
 import chinese_calendar
 
@@ -46,7 +46,7 @@ def as_date(value):
     raise ValueError(f"无法识别的日期：{value!r}（应为 YYYY-MM-DD 格式）")
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_covers_year(year):
     """True when the chinesecalendar package has the State Council schedule for this year."""
     try:
@@ -199,7 +199,7 @@ def _as_int(value):
 
 def china_today():
     """Today's date in China (freezegun-friendly)."""
-    return datetime.now(timezone.utc).astimezone(CHINA_TZ).date()
+    return datetime.now(UTC).astimezone(CHINA_TZ).date()
 
 
 # --- the process-wide default calendar -------------------------------------------------

@@ -2,9 +2,9 @@
 from sqlalchemy import select
 
 from app.audit.models import CaseEvent
+from app.db import db
 from app.engine.models import HumanTask, ProcessInstance
 from app.engine.xmlsafe import parse_untrusted_xml
-from app.db import db
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 

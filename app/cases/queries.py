@@ -7,6 +7,7 @@ from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import defer, selectinload
 
+from app.audit.labels import event_label
 from app.auth.models import OrgUnit, User
 from app.auth.services import is_in_scope
 from app.calendar.workdays import CHINA_TZ, china_today, get_calendar
@@ -14,7 +15,6 @@ from app.cases.models import Case, Enterprise
 from app.db import db, utcnow
 from app.engine.errors import NotFound
 from app.engine.models import HumanTask
-from app.audit.labels import event_label
 
 SORT_COLUMNS = {"opened_at": Case.opened_at, "number": Case.number, "kind": Case.kind,
                 "status": Case.status, "title": Case.title}
@@ -191,7 +191,8 @@ HIDDEN_FACTS = frozenset({"case_id", "case_number", "case_kind", "org_level", "p
 START_FACT_LABELS = {
     "sample_no": "样品编号", "test_report_no": "检验报告编号", "test_lab": "检验机构", "test_date": "检验日期",
     "failed_items": "不合格项目", "item": "项目", "limit": "标准要求", "measured": "实测值",
-    "is_safety": "涉及安全", "is_food": "是否食品", "is_consumer_product": "是否消费品", "goods_value": "货值金额（元）",
+    "is_safety": "涉及安全", "is_food": "是否食品", "is_consumer_product": "是否消费品",
+    "goods_value": "货值金额（元）",
     "campaign_name": "专项行动名称", "self_inspection_due": "自查截止日期", "inspection_due": "现场检查截止日期",
     "signal_source": "信号来源", "signal_description": "信号描述", "plan_name": "抽查计划名称",
     "sample_count": "抽样批次数", "sampling_due": "抽样截止日期", "reason": "启动原因",

@@ -1,12 +1,12 @@
 """Marshmallow schemas for the case pages: list filters, start-work forms; messages in Chinese."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from app.cases.models import CASE_STATUSES
 from app.calendar.workdays import FIRST_INPUT_DATE, LAST_INPUT_DATE
+from app.cases.categories import KEY_CATEGORIES, PRODUCT_CATEGORIES  # noqa: F401  (re-exported)
+from app.cases.models import CASE_STATUSES
 from app.cases.services import KIND_LABELS
 from app.db import MAX_ID
 from app.formdefs.uscc import normalize_uscc, uscc_problem
-from app.cases.categories import KEY_CATEGORIES, PRODUCT_CATEGORIES  # noqa: F401  (re-exported)
 
 REQUIRED = {"required": "必填项", "null": "必填项"}
 BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", **REQUIRED}

@@ -86,7 +86,8 @@ def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:
         enterprise = db.scalar(select(Enterprise).where(Enterprise.uscc == payload["enterprise_uscc"]))
     facts = {k: v for k, v in payload.items() if k not in ("title",)}
     facts["parent_case_number"] = parent.number
-    case = open_case(kind, parent.org_unit, title=payload.get("title") or f"{KIND_LABELS.get(kind, kind)}（{parent.number}）",
+    title = payload.get("title") or f"{KIND_LABELS.get(kind, kind)}（{parent.number}）"
+    case = open_case(kind, parent.org_unit, title=title,
                      enterprise=enterprise or parent.enterprise,
                      product_category=payload.get("product_category", parent.product_category),
                      product_name=payload.get("product_name", parent.product_name),

@@ -7,8 +7,15 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.cases import intake
-from app.cases.schemas import (PRODUCT_CATEGORIES, SIGNAL_SOURCES, CampaignSchema, FailedSampleSchema,
-                               RiskSignalSchema, SamplingSchema, flat_errors)
+from app.cases.schemas import (
+    PRODUCT_CATEGORIES,
+    SIGNAL_SOURCES,
+    CampaignSchema,
+    FailedSampleSchema,
+    RiskSignalSchema,
+    SamplingSchema,
+    flat_errors,
+)
 from app.cases.views import bp
 from app.db import db
 from app.engine.errors import InvalidInput
@@ -26,7 +33,7 @@ PAGES = {
 def _failed_item_rows(form):
     """The failed-items table from "failed_items-<row>-<column>" inputs; blank rows dropped."""
     rows = {}
-    for key in form.keys():
+    for key in form:
         m = _ROW_KEY.match(key)
         if m:
             rows.setdefault(int(m.group(1)), {})[m.group(2)] = form.get(key, "").strip()

@@ -194,5 +194,5 @@ def add_note(case_id):
     return redirect(local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id) + "#notes"))
 
 
-from app.cases import start_views  # noqa: E402,F401  (registers the start-work pages on this blueprint)
-from app.cases import external_views  # noqa: E402,F401  (registers the outside-events route on this blueprint)
+# The outside-events and start-work pages register their routes on this blueprint.
+from app.cases import external_views, start_views  # noqa: E402,F401

@@ -33,7 +33,7 @@ def deploy(directory):
     except DeployError as exc:
         for problem in exc.problems:
             click.echo(f"错误 {problem}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from exc
     for r in results:
         state = "新版本" if r.is_new else "未变化"
         click.echo(f"{r.key}\tv{r.version}\t{state}")

@@ -48,7 +48,7 @@ def form_exists_check():
     from app.formdefs.registry import get_registry
 
     registry = get_registry()
-    return lambda key: key in registry.keys()
+    return lambda key: key in registry
 
 
 def deploy_files(files: dict, *, user_id=None, form_exists="default") -> list[DeployResult]:

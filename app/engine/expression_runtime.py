@@ -7,8 +7,18 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironm
 
 from app.engine import expressions
 from app.engine.expressions import (
-    _GUARD_ITER, _GUARD_LSHIFT, _GUARD_MUL, _GUARD_NAMES, _GUARD_POW, MAX_INT_BITS, MAX_ITERATIONS,
-    MAX_SEQUENCE_ITEMS, SAFE_BUILTINS, ExpressionRefused, _refuse_big, ensure_expression,
+    _GUARD_ITER,
+    _GUARD_LSHIFT,
+    _GUARD_MUL,
+    _GUARD_NAMES,
+    _GUARD_POW,
+    MAX_INT_BITS,
+    MAX_ITERATIONS,
+    MAX_SEQUENCE_ITEMS,
+    SAFE_BUILTINS,
+    ExpressionRefused,
+    _refuse_big,
+    ensure_expression,
 )
 
 

@@ -15,8 +15,7 @@ import functools
 import inspect
 import keyword
 import types
-from typing import Callable
-
+from collections.abc import Callable
 
 MAX_EVAL_LENGTH = 4_000
 MAX_SCRIPT_LENGTH = 20_000

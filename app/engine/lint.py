@@ -11,7 +11,7 @@ from app.engine.errors import DeployError, Problem
 from app.engine.parsing import parse_bundle
 from app.engine.xmlsafe import UnsafeXmlError, parse_untrusted_xml
 
-BPMN = "{%s}" % bpmn_meta.BPMN_NS
+BPMN = f"{{{bpmn_meta.BPMN_NS}}}"
 PROCESS_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$")
 # Elements a token moves through; lanes, flows, annotations and data objects are not reachable nodes.
 NODE_TAGS = tuple(t for t in bpmn_meta.FLOW_TAGS if t != "sequenceFlow")
@@ -180,7 +180,8 @@ def _locate_by_line(root, problems):
             # The parser names the missing process, not the call activity that needs it.
             call = callers[missing.group(1)]
             p.element, p.line = call.get("id"), call.sourceline
-            p.message = f"调用的流程 {missing.group(1)} 不存在或尚未部署（调用活动“{call.get('name') or call.get('id')}”）"
+            caller = call.get("name") or call.get("id")
+            p.message = f"调用的流程 {missing.group(1)} 不存在或尚未部署（调用活动“{caller}”）"
     by_line = {}
     for el in root.iter():
         if isinstance(el.tag, str) and el.get("id") and el.sourceline:

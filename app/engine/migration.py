@@ -25,7 +25,8 @@ ACTIVE_STATES = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskSt
 AFTER_TOKEN = {"outputs"}
 ATTRIBUTE_WORDS = {"outputs": "后续连线", "inputs": "前序连线", "bpmn_name": "名称", "lane": "泳道",
                    "extensions": "扩展属性（科室/表单/期限）", "typename": "类型", "cond_task_specs": "分支条件",
-                   "default_task_spec": "默认分支", "event_definition": "事件定义", "data_input_associations": "输入映射",
+                   "default_task_spec": "默认分支", "event_definition": "事件定义",
+                   "data_input_associations": "输入映射",
                    "data_output_associations": "输出映射", "prescript": "前置脚本", "postscript": "后置脚本"}
 STATE_WORDS = {"completed": "已执行", "active": "正在办理"}
 

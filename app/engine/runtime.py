@@ -1,10 +1,10 @@
 """Operations on a live SpiffWorkflow object; no database access here."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessage
 from SpiffWorkflow.util.task import TaskState
@@ -96,7 +96,7 @@ def _parse_event_time(value):
     except ValueError:
         return None
     # Naive values are local time, exactly as SpiffWorkflow reads them.
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 def pending_events(wf):

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import signals
 from app.audit.services import record_event
 from app.auth.services import can_work_on
-from app import signals
 from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.deploy import latest_definition
@@ -114,7 +114,7 @@ def send_message(case_id, name, payload=None, user_id=None) -> StepResult | None
             # The timeline shows what the process calls the message (收到异议申请), the name stays in data.
             record_event("message_received", case_id=case_id, instance_id=inst.id, actor_id=user_id,
                          summary=message_title(inst.definition, name), data={"name": name, "payload": payload or {}})
-            return _run_and_save(inst, wf, user_id, lambda: runtime.deliver_message(
+            return _run_and_save(inst, wf, user_id, lambda wf=wf, inst=inst: runtime.deliver_message(
                 wf, name, payload, inst.definition.dialect))
     db.add(PendingMessage(case_id=case_id, name=name, payload=payload or {}, received_at=utcnow()))
     title = message_title(instances[0].definition if instances else None, name)

@@ -1,6 +1,6 @@
 """Keeps the human_task rows (the inbox) in step with the workflow's READY user tasks."""
 import re
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -26,11 +26,11 @@ def due_from_value(value):
         text = str(value).strip()
         if ISO_DATE.match(text):
             day = datetime.fromisoformat(text).date()
-            return datetime.combine(day, time(23, 59, 59), SHANGHAI).astimezone(timezone.utc)
+            return datetime.combine(day, time(23, 59, 59), SHANGHAI).astimezone(UTC)
         dt = datetime.fromisoformat(text)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=SHANGHAI)
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)
 
 
 def compute_due(rule, created_at, wf, task):

@@ -7,7 +7,7 @@ from app.engine.deploy import get_definition
 from app.engine.errors import InvalidInput, NotFound
 from app.engine.serializer import SPEC_CACHE, serializer_for
 
-BPMN = "{%s}" % bpmn_meta.BPMN_NS
+BPMN = f"{{{bpmn_meta.BPMN_NS}}}"
 
 
 def _spec(definition):

@@ -9,8 +9,15 @@ import re
 from typing import Any
 
 from .model import (
-    CHOICE_TYPES, COMMON_KEYS, FIELD_TYPES, FORM_KEYS, MAX_PLACES, TYPE_KEYS,
-    FieldDef, FormDef, Option,
+    CHOICE_TYPES,
+    COMMON_KEYS,
+    FIELD_TYPES,
+    FORM_KEYS,
+    MAX_PLACES,
+    TYPE_KEYS,
+    FieldDef,
+    FormDef,
+    Option,
 )
 
 # Lowercase snake_case: names become workflow variables and appear in expressions.

@@ -213,7 +213,7 @@ class DateTimeField(_FormFieldMixin, fields.Field):
                 raise ValidationError(INVALID_DATETIME) from None
         if value.tzinfo is None or value.utcoffset() is None:
             value = value.replace(tzinfo=LOCAL_TZ)
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
 
 
 class BooleanField(_FormFieldMixin, fields.Field):

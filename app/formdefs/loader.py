@@ -110,6 +110,13 @@ class FormRegistry:
         # A file whose name is not a valid key cannot be served; check_all reports it.
         return [p.stem for p in self._files() if FORM_KEY.match(p.stem)]
 
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __contains__(self, key) -> bool:
+        path = self._path(key)
+        return path is not None and path.is_file()
+
     def get(self, key: str) -> FormDef:
         """Return the form for key; UnknownFormKey when no file, FormDefError when malformed."""
         path = self._path(key)

@@ -16,9 +16,21 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, missing
 
 from .fields import (
-    INVALID_FORM, AttachmentsField, BooleanField, DateField, DateTimeField,
-    DecimalField, IntegerField, MultiSelectField, SelectField, TableField, TextField,
-    FormSchema, RowSchema, UsccField, is_blank,
+    INVALID_FORM,
+    AttachmentsField,
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    FormSchema,
+    IntegerField,
+    MultiSelectField,
+    RowSchema,
+    SelectField,
+    TableField,
+    TextField,
+    UsccField,
+    is_blank,
 )
 from .model import FieldDef, FormDef
 
@@ -179,7 +191,7 @@ def unflatten_form(form: Any, form_def: FormDef) -> dict:
             continue
         cols = {c.name: c for c in fd.columns if not c.readonly}
         row_numbers = set()
-        for key in form.keys():
+        for key in form:
             if key.startswith(fd.name + "-"):
                 m = _ROW_KEY.match(key[len(fd.name) + 1:])
                 if m and m.group(2) in cols:

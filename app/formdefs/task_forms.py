@@ -20,7 +20,8 @@ def _definition(task):
     from app.db import db
     from app.engine.models import ProcessDefinition, ProcessInstance
 
-    return db.scalar(select(ProcessDefinition).join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
+    return db.scalar(select(ProcessDefinition)
+                     .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
                      .where(ProcessInstance.id == task.instance_id))
 
 
@@ -43,7 +44,7 @@ def form_for_task(task) -> FormDef:
     from .registry import get_registry
 
     registry = get_registry()
-    if task.form_key and task.form_key in registry.keys():
+    if task.form_key and task.form_key in registry:
         try:
             return registry.get(task.form_key)
         except FormDefError as exc:

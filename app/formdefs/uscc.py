@@ -29,7 +29,7 @@ def uscc_check_char(first17: str) -> str:
     if len(body) != USCC_LENGTH - 1:
         raise ValueError("USCC body must be 17 characters")
     try:
-        total = sum(_VALUES[ch] * w for ch, w in zip(body, WEIGHTS))
+        total = sum(_VALUES[ch] * w for ch, w in zip(body, WEIGHTS, strict=False))
     except KeyError as exc:
         raise ValueError(f"invalid USCC character {exc.args[0]!r}") from None
     return ALPHABET[(31 - total % 31) % 31]

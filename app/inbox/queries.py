@@ -1,6 +1,6 @@
 """Inbox queries over human_task + case + enterprise, scoped to the user's bureau (never workflow state)."""
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from sqlalchemy import and_, false, func, or_, select, true
 
@@ -61,7 +61,7 @@ def due_soon_cutoff(now=None) -> datetime:
     from app.calendar.workdays import CHINA_TZ, china_today
 
     day = datetime.fromisoformat(add_working_days(china_today().isoformat(), SOON_WORKING_DAYS)).date()
-    return datetime.combine(day, time(23, 59, 59), CHINA_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(23, 59, 59), CHINA_TZ).astimezone(UTC)
 
 
 def _department_codes(user):

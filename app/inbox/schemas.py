@@ -46,19 +46,21 @@ class HandOverSchema(Schema):
 
 
 FIELD_LABELS = {"due": "期限", "kind": "案件类型", "category": "产品类别", "enterprise": "企业",
-                "region": "地区", "sort": "排序", "claimed": "含已签收", "page": "页码", "assignee_id": "承办人", "reason": "理由"}
+                "region": "地区", "sort": "排序", "claimed": "含已签收", "page": "页码", "assignee_id": "承办人",
+                "reason": "理由"}
 
 
 def parse(schema, multidict) -> tuple[dict, dict]:
     """Load input; on errors return the defaults for the bad fields and {field: [Chinese messages]}."""
-    data = {k: multidict.get(k) for k in multidict.keys()}
+    data = {k: multidict.get(k) for k in multidict}
     try:
         return schema.load(data), {}
     except ValidationError as err:
         errors = {}
         for key, msgs in err.messages.items():
             name = next((n for n, f in schema.fields.items() if (f.data_key or n) == key), key)
-            errors[name] = [f"{FIELD_LABELS.get(name, name)}：{m}" for m in (msgs if isinstance(msgs, list) else [msgs])]
+            label = FIELD_LABELS.get(name, name)
+            errors[name] = [f"{label}：{m}" for m in (msgs if isinstance(msgs, list) else [msgs])]
         good = {k: v for k, v in data.items() if k not in err.messages}
         try:
             clean = schema.load(good)

@@ -10,6 +10,7 @@ from app.auth.services import user_display_name as user_name
 from app.db import db, utcnow
 from app.engine.errors import Conflict, Forbidden, NotFound
 from app.engine.models import HumanTask
+
 # The same rule the hand-over operations enforce, so buttons never offer what would be refused.
 from app.engine.tasks import is_head_over
 from app.inbox.models import TaskDraft
@@ -207,9 +208,9 @@ def _foreign_attachments(form_def, clean, case_id) -> dict:
 
     errors = {}
     for fd in form_def.fields:
-        if fd.type == "attachments" and clean.get(fd.name):
-            if case_id is None or ids_outside_case(case_id, clean[fd.name]):
-                errors[fd.name] = ["所选附件不属于本案件"]
+        if fd.type == "attachments" and clean.get(fd.name) and (
+                case_id is None or ids_outside_case(case_id, clean[fd.name])):
+            errors[fd.name] = ["所选附件不属于本案件"]
     return errors
 
 

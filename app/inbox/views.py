@@ -3,12 +3,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.calendar.deadlines import parse_due_rule
+from app.cases.categories import category_label
 from app.db import db, utcnow
 from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
 from app.inbox import queries, services
 from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
-from app.calendar.deadlines import parse_due_rule
-from app.cases.categories import category_label
 from app.inbox.summary import deadline_info, key_facts
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox", template_folder="templates")

@@ -4,7 +4,7 @@ Overdue is derived (due_at < now on a ready task); what was already sent lives i
 notification dedupe keys, so every function here is idempotent and safe to run on every tick.
 The due instant is part of each key: a deadline that moves (clock stop, extension) is reminded anew.
 """
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -23,7 +23,7 @@ STAGES = ("before", "due", "overdue")
 
 
 def _day_start_utc(day):
-    return datetime.combine(day, time(0, 0), CHINA_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(0, 0), CHINA_TZ).astimezone(UTC)
 
 
 def reminder_stage(due_at, now, calendar=None) -> str | None:
@@ -47,7 +47,7 @@ def working_days_late(due_at, now, calendar=None) -> int:
 
 
 def _key(prefix, task):
-    return f"{prefix}:t{task.id}:{task.due_at.astimezone(timezone.utc).isoformat(timespec='seconds')}"
+    return f"{prefix}:t{task.id}:{task.due_at.astimezone(UTC).isoformat(timespec='seconds')}"
 
 
 def _sent_prefixes(task_ids, kinds) -> set[str]:

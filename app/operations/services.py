@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from app.audit.labels import event_label
 from app.audit.services import list_instance_events
 from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
@@ -13,7 +14,6 @@ from app.db import db
 from app.engine.errors import NotFound
 from app.engine.instance_ops import resettable_tasks
 from app.engine.models import HumanTask, ProcessDefinition, ProcessInstance
-from app.audit.labels import event_label
 
 PER_PAGE = 20
 STATUS_LABELS = {"running": "运行中", "waiting": "等待中", "suspended": "已挂起", "error": "出错",

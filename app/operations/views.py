@@ -7,14 +7,23 @@ from marshmallow import ValidationError
 from app.auth.guards import restrict_blueprint_to_role
 from app.db import MAX_ID, db
 from app.engine import service
-from app.errors import first_error
 from app.engine.errors import EngineError, NotFound
 from app.engine.instance_ops import reset_to_task
 from app.engine.migration import check_migration, migrate_instance
+from app.errors import first_error
 from app.inbox.services import department_name
 from app.operations import services
-from app.operations.schemas import (BulkMigrateSchema, CancelSchema, MigrateQuerySchema, MigrateSchema, ReasonSchema, ResetSchema,
-                                    RetrySchema, load_filters, parse_data)
+from app.operations.schemas import (
+    BulkMigrateSchema,
+    CancelSchema,
+    MigrateQuerySchema,
+    MigrateSchema,
+    ReasonSchema,
+    ResetSchema,
+    RetrySchema,
+    load_filters,
+    parse_data,
+)
 
 bp = Blueprint("operations", __name__, url_prefix="/admin/instances", template_folder="templates")
 

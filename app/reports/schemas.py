@@ -2,8 +2,8 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.calendar.workdays import FIRST_INPUT_DATE, LAST_INPUT_DATE
-from app.reports.models import REPORT_KINDS
 from app.errors import first_error  # noqa: F401  (re-exported for the views)
+from app.reports.models import REPORT_KINDS
 
 BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", "required": "必填项", "null": "必填项"}
 DATE_RANGE = validate.Range(min=FIRST_INPUT_DATE, max=LAST_INPUT_DATE,

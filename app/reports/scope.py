@@ -8,8 +8,8 @@ from sqlalchemy import or_, select
 
 from app.auth.models import OrgUnit
 from app.auth.services import unit_ids_in_scope
-from app.cases.models import Case, Enterprise
 from app.cases.categories import PRODUCT_CATEGORIES
+from app.cases.models import Case, Enterprise
 from app.db import db
 
 BEIJING = ZoneInfo("Asia/Shanghai")

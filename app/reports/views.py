@@ -76,10 +76,7 @@ def create():
     except ValidationError as exc:
         flash(first_error(exc.messages), "error")
         return redirect(url_for("reports.index")), 303
-    if form["kind"] == "weekly":
-        period = weekly_period(form["thursday"])
-    else:
-        period = summary_period(form["kind"], form["year"])
+    period = weekly_period(form["thursday"]) if form["kind"] == "weekly" else summary_period(form["kind"], form["year"])
     report = services.create_report(current_user, form["kind"], period)
     db.commit()
     return redirect(url_for("reports.show", report_id=report.id)), 303

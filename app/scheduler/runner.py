@@ -1,4 +1,5 @@
 """APScheduler wiring: in-process for the embedded default, or `flask scheduler run` at scale."""
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -104,7 +105,5 @@ def run_blocking(app):
     """Run the scheduler in the foreground (its own process)."""
     scheduler = BlockingScheduler(timezone="UTC")
     _add_jobs(scheduler, app)
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass

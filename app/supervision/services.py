@@ -98,7 +98,8 @@ def _row(user, now, calendar, task, case, unit, dept, holder):
         task_id=task.id, title=task.title, case_id=task.case_id, case_number=case.number if case else "",
         case_title=case.title if case else "", kind=case.kind if case else "",
         kind_label=KIND_LABELS.get(case.kind, case.kind) if case else "",
-        category=case.product_category if case else "", category_label=_category_label(case.product_category if case else ""),
+        category=case.product_category if case else "",
+        category_label=_category_label(case.product_category if case else ""),
         region=unit.name if unit else "", department_code=task.department_code,
         department=dept.name if dept else task.department_code, due_at=task.due_at,
         working_days=max(0, calendar.working_days_between(due_day, today)) if is_overdue

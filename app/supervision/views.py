@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from app.cases.services import KIND_LABELS
 from app.auth.guards import restrict_blueprint_to_role
+from app.cases.services import KIND_LABELS
 from app.db import db
 from app.engine.errors import InvalidInput
 from app.errors import first_error

@@ -1,6 +1,6 @@
 """The provincial bench's bulk builder makes cases the supervisor pages really count."""
 import random
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
@@ -11,7 +11,7 @@ from app.reports.statutory import build_report_figures, summary_period
 from app.seed.reference import unit_by_code
 from bench.supervision import KIND_WEIGHTS, bulk_cases
 
-NOW = datetime(2026, 11, 19, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 19, 4, 0, tzinfo=UTC)
 
 
 def test_bulk_cases_feed_the_dashboard_and_annual_report(db_session):

@@ -3,6 +3,7 @@ form, fixes it (adding a table row), completes it, and the next task reaches the
 import re
 
 import pytest
+
 from tests.dates import day
 
 FLOW_KEY = "inbox_flow_demo"

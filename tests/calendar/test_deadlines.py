@@ -2,7 +2,7 @@
 import json
 import sys
 import types
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from flask import Flask
@@ -24,7 +24,7 @@ from app.calendar.deadlines import (
 from app.calendar.workdays import WorkCalendar
 
 D = date
-UTC = timezone.utc
+UTC = UTC
 CST = timezone(timedelta(hours=8))
 
 

@@ -1,5 +1,5 @@
 """WorkCalendar on real 2026 dates (National Day, Spring Festival) and the uncovered year 2027."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -102,7 +102,7 @@ def test_remaining_working_days(cal):
 def test_inputs_accept_iso_strings_and_aware_datetimes(cal):
     assert cal.add_working_days("2026-09-30", "5") == D(2026, 10, 13)
     # 17:00 UTC on Sept 30 is already Oct 1 in Beijing.
-    assert as_date(datetime(2026, 9, 30, 17, tzinfo=timezone.utc)) == D(2026, 10, 1)
+    assert as_date(datetime(2026, 9, 30, 17, tzinfo=UTC)) == D(2026, 10, 1)
     assert as_date("2026-10-01T01:00:00+08:00") == D(2026, 10, 1)
     for bad in ("2026-13-01", "下周一", None):
         with pytest.raises(ValueError):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.audit.models import CaseEvent
 from app.db import db
 from app.engine.models import HumanTask, PendingMessage
+
 # library: processes/ deployed with the real form check; clock: frozen at Monday 2026-03-02 09:00 Beijing.
 from tests.processes.conftest import CaseDriver, clock, library  # noqa: F401  (fixtures)
 

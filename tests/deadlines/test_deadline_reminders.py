@@ -1,5 +1,5 @@
 """Time travel over a case's deadline: reminders before / at / after due sent once, escalation to heads."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
@@ -59,7 +59,7 @@ def _received(db, user):
 
 def _run_tick(app, when):
     with freeze_time(when):
-        tick(app, when.astimezone(timezone.utc))
+        tick(app, when.astimezone(UTC))
 
 
 def test_due_date_is_end_of_wednesday_and_stages_follow_the_working_calendar(late_task):
@@ -155,7 +155,7 @@ def test_a_failing_job_does_not_stop_the_others(app, db_session, late_task, monk
 
 def test_stopped_clock_is_not_reminded(app, db_session, late_task):
     task, p = late_task
-    task.clock_paused_at = _at(25).astimezone(timezone.utc)  # testing time does not count
+    task.clock_paused_at = _at(25).astimezone(UTC)  # testing time does not count
     db_session.flush()
     _run_tick(app, _at(2))
     assert _received(db_session, p["clerk_a"]) == [] and _received(db_session, p["city_head"]) == []

@@ -3,7 +3,7 @@ import os
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -44,7 +44,7 @@ def timer_process(key="timed_flow"):
 
 @postgres_only
 def test_two_workers_fire_each_timer_once_and_remind_once(app, committed_db):
-    opened = datetime.now(timezone.utc) - timedelta(days=10)
+    opened = datetime.now(UTC) - timedelta(days=10)
     with freeze_time(opened), unit_of_work():
         deploy_files({"timed.bpmn": timer_process().encode()}, form_exists=None)
         unit = unit_by_code("350121")

@@ -9,9 +9,9 @@ from pathlib import Path
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from app.calendar import register_expression_helpers
-from app.engine.serializer import workflow_to_state
-from app.engine.runtime import advance, ready_user_tasks
 from app.engine.expression_runtime import make_script_engine
+from app.engine.runtime import advance, ready_user_tasks
+from app.engine.serializer import workflow_to_state
 
 HERE = Path(__file__).parent / "fixtures"
 

@@ -1,5 +1,5 @@
 """BPMN saved by Camunda Modeler 7: routing, generated forms, a full run, JUEL refused, hostile files refused."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,7 @@ def test_routed_to_candidate_group_with_due_date_and_generated_form(db_session, 
     assert (task.title, task.department_code, task.org_unit_id) == ("登记核查", "quality_supervision",
                                                                      unit_by_code("350121").id)
     # camunda:dueDate 2026-12-31T17:00:00 has no zone: read as Beijing time.
-    assert task.due_at == datetime(2026, 12, 31, 9, 0, tzinfo=timezone.utc)
+    assert task.due_at == datetime(2026, 12, 31, 9, 0, tzinfo=UTC)
     form = form_for_task(task)
     by_name = {f.name: f for f in form.fields}
     assert list(by_name) == ["complainant", "productCount", "channel", "receivedOn", "substantiated", "caseSource"]

@@ -1,5 +1,5 @@
 """Engine behaviour through the persisted service: deploy, start, complete, refuse, timers, retry."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -37,7 +37,7 @@ def test_start_routes_task_to_county_department_with_working_day_deadline(db_ses
     assert task.org_unit_id == unit_by_code("350121").id
     # 5 working days after Mon 28 Sep 2026: 29, 30 Sep, (National Day 1-7 Oct), 8, 9 Oct and the
     # make-up working Saturday 10 Oct; due at the end of that day, Beijing time.
-    assert task.due_at == datetime(2026, 10, 10, 15, 59, 59, tzinfo=timezone.utc)
+    assert task.due_at == datetime(2026, 10, 10, 15, 59, 59, tzinfo=UTC)
     events = [e.event_type for e in db_session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))]
     assert events[:3] == ["case_opened", "instance_started", "task_created"]
 
@@ -84,10 +84,10 @@ def test_boundary_timer_fires_once_with_frozen_time(db_session, deploy_xml, make
         [task] = ready_tasks(db_session, case.id)
         service.complete_task(task.id, make_user("350121", ["quality_supervision"]), {"approved": True})
         inst = db_session.scalar(select(ProcessInstance).where(ProcessInstance.case_id == case.id))
-        assert inst.next_timer_at == datetime(2026, 11, 12, 1, 0, tzinfo=timezone.utc)
+        assert inst.next_timer_at == datetime(2026, 11, 12, 1, 0, tzinfo=UTC)
         assert service.fire_timers(inst.id) is None  # not due yet: nothing happens
     with freeze_time("2026-11-12 01:00:01"):
-        assert service.due_timer_instance_ids(datetime.now(timezone.utc)) == [inst.id]
+        assert service.due_timer_instance_ids(datetime.now(UTC)) == [inst.id]
         service.fire_timers(inst.id)
         [esc] = ready_tasks(db_session, case.id)
         assert (esc.spec_name, esc.org_unit_id) == ("escalate", unit_by_code("350000").id)

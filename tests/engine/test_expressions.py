@@ -1,18 +1,24 @@
 """Restricted expression environment: static check, runtime sandbox, SpiffWorkflow integration."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser, VALIDATOR
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine import expressions
 from app.engine.expression_runtime import RestrictedEnvironment, make_script_engine
 from app.engine.expressions import (
-    HELPERS, MAX_EVAL_LENGTH, MAX_SCRIPT_LENGTH, ExpressionRefused, check_expression, ensure_expression,
-    helper_names, register_helper,
+    HELPERS,
+    MAX_EVAL_LENGTH,
+    MAX_SCRIPT_LENGTH,
+    ExpressionRefused,
+    check_expression,
+    ensure_expression,
+    helper_names,
+    register_helper,
 )
 
 ESCAPES = [
@@ -305,7 +311,7 @@ def test_gateway_and_script_run_through_the_engine(amount, branch):
 
 
 def test_duration_timer_with_quoted_text():
-    start = datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc)
+    start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
     with freeze_time(start):
         wf = _workflow(data={"amount": 1})
         wf.do_engine_steps()

@@ -1,7 +1,9 @@
 """A process opens a follow-up case by throwing `start:<process_key>` with a payload."""
 from sqlalchemy import select
+
 from app.cases.models import Case
 from tests.engine import samples
+
 
 def throw_process(with_tasks_after=False):
     tail = ""

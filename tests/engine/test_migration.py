@@ -1,5 +1,5 @@
 """Moving running instances to another version: safe moves go through, unsafe ones are refused."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -23,7 +23,7 @@ def chain(*tasks, key=KEY):
     """start -> tasks in order -> end."""
     ids = ["start"] + [t[0] for t in tasks] + ["end"]
     flows = "".join(f'<bpmn:sequenceFlow id="f_{a}_{b}" sourceRef="{a}" targetRef="{b}"/>'
-                    for a, b in zip(ids, ids[1:]))
+                    for a, b in zip(ids, ids[1:], strict=False))
     body = "".join(task(*t) for t in tasks)
     return samples.HEAD.format(key=key) + f"""
   <bpmn:process id="{key}" name="迁移测试流程" isExecutable="true">
@@ -166,13 +166,13 @@ def test_waiting_timer_keeps_its_due_time(db_session, deploy_xml, make_case, cle
         case = make_case(KEY)
         service.complete_task(ready(db_session, case.id)[0].id, clerk, {"approved": True})
         inst = instance_of(db_session, case.id)
-        assert inst.next_timer_at == datetime(2026, 11, 12, 1, 0, tzinfo=timezone.utc)
+        assert inst.next_timer_at == datetime(2026, 11, 12, 1, 0, tzinfo=UTC)
     v2 = deploy_xml(samples.review_process(key=KEY).replace('<bpmn:endEvent id="end_done" name="办结"/>',
                                                             '<bpmn:endEvent id="end_done" name="办结归档"/>'))[0]
     with freeze_time("2026-11-05 01:00:00"):
         migrate_instance(inst.id, v2.definition_id, None, "结束节点更名")
         # The boundary timer was armed on 2 Nov: migrating on 5 Nov must not restart the 10 days.
-        assert inst.next_timer_at == datetime(2026, 11, 12, 1, 0, tzinfo=timezone.utc)
+        assert inst.next_timer_at == datetime(2026, 11, 12, 1, 0, tzinfo=UTC)
         assert [t.spec_name for t in ready(db_session, case.id)] == ["act"]
 
 
@@ -199,11 +199,11 @@ def test_waiting_event_gateway_migrates_and_still_catches_the_message(db_session
     case = make_case("objection_flow", facts={"objection_deadline": "2026-12-01T23:59:59+08:00"})
     service.complete_task(ready(db_session, case.id)[0].id, clerk, {})
     inst = instance_of(db_session, case.id)
-    assert (inst.status, inst.next_timer_at) == ("waiting", datetime(2026, 12, 1, 15, 59, 59, tzinfo=timezone.utc))
+    assert (inst.status, inst.next_timer_at) == ("waiting", datetime(2026, 12, 1, 15, 59, 59, tzinfo=UTC))
     v2 = deploy_xml(samples.message_process().replace('name="复检"', 'name="复检确认"'))[0]
     plan = check_migration(inst.id, v2.definition_id)
     assert plan.is_safe and plan.changed == ["复检"]
     migrate_instance(inst.id, v2.definition_id, None, "复检环节更名")
-    assert (inst.status, inst.next_timer_at) == ("waiting", datetime(2026, 12, 1, 15, 59, 59, tzinfo=timezone.utc))
+    assert (inst.status, inst.next_timer_at) == ("waiting", datetime(2026, 12, 1, 15, 59, 59, tzinfo=UTC))
     service.send_message(case.id, "objection", {"reason": "对检验结论有异议"})
     assert [t.title for t in ready(db_session, case.id)] == ["复检确认"]

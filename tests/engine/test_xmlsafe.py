@@ -2,7 +2,7 @@
 import codecs
 
 import pytest
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser, VALIDATOR
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from app.engine.xmlsafe import UnsafeXmlError, check_untrusted_xml, parse_untrusted_xml
 

@@ -247,7 +247,7 @@ def test_registry_check_all(forms_dir):
     shutil.copy(FIXTURES / "minimal_form.json", forms_dir / "Bad-Name.json")
     errors = reg.check_all()
     assert sorted(Path(e.filename).name for e in errors) == ["Bad-Name.json", "bad_syntax.json"]
-    assert "Bad-Name" not in reg.keys()
+    assert "Bad-Name" not in reg
 
 
 def test_registry_missing_keys(forms_dir):

@@ -3,8 +3,15 @@
 import pytest
 
 from app.formdefs.uscc import (
-    MSG_CHARS, MSG_CHECK, MSG_LENGTH, MSG_REGION, is_valid_uscc, make_uscc, normalize_uscc,
-    uscc_check_char, uscc_problem,
+    MSG_CHARS,
+    MSG_CHECK,
+    MSG_LENGTH,
+    MSG_REGION,
+    is_valid_uscc,
+    make_uscc,
+    normalize_uscc,
+    uscc_check_char,
+    uscc_problem,
 )
 
 VALID = ["91350100M000100Y43", "91110108551385082Q", "91330100799655058B"]

@@ -1,6 +1,6 @@
 """The home page's figures equal the inbox lists they open."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -28,7 +28,7 @@ def test_home_cards_match_the_inbox_lists(client, db_session, deploy_xml, make_c
     rows = {c.id: db_session.scalar(select(HumanTask).where(HumanTask.case_id == c.id)) for c in (first, second, third)}
     tasks.claim_task(rows[first.id].id, clerk)
     tasks.claim_task(rows[second.id].id, clerk)
-    rows[second.id].due_at = datetime(2026, 10, 30, 15, 59, 59, tzinfo=timezone.utc)
+    rows[second.id].due_at = datetime(2026, 10, 30, 15, 59, 59, tzinfo=UTC)
     client.post("/login", data={"username": clerk.username, "password": "pw-123456"})
     with freeze_time("2026-10-27 02:00:00"):  # Tuesday: the first is overdue, the second due Friday
         figures = card_figures(client.get("/").get_data(as_text=True))

@@ -125,7 +125,7 @@ def test_blank_form_sends_nothing_but_blanks(app):
 def test_every_real_form_round_trips(app):
     registry = FormRegistry(FORMS)
     assert registry.keys()
-    for key in registry.keys():
+    for key in registry:
         form = registry.get(key)
         sample = sample_form_data(form, random.Random(5))
         expected, problems = validate_submission(form, sample)

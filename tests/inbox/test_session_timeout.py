@@ -1,5 +1,5 @@
 """Login hardening seen from the inbox: an idle session expires, an active one slides on."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import g
 from freezegun import freeze_time
@@ -14,7 +14,7 @@ def _get(client, url):
 def test_idle_session_expires_and_activity_extends_it(app, make_user, login_as, client):
     lifetime = app.permanent_session_lifetime
     assert timedelta(minutes=5) <= lifetime <= timedelta(hours=12)
-    start = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
     with freeze_time(start) as clock:
         login_as(make_user())
         assert _get(client, "/inbox/").status_code == 200

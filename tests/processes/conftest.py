@@ -6,7 +6,7 @@ first passes the task's form validation (the same check the task page makes), fi
 moving a frozen clock, delivers messages, and finds the follow-up cases a process opened.
 """
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,13 +16,13 @@ from sqlalchemy import select
 from app.auth.accounts import create_user
 from app.auth.models import OrgUnit
 from app.cases.models import Case
+from app.db import db
 from app.engine import service
 from app.engine.deploy import deploy_directory
 from app.engine.models import HumanTask, ProcessInstance
 from app.formdefs.registry import get_registry
 from app.formdefs.schema import validate_submission
 from app.seed.autofill import sample_form_data
-from app.db import db
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 BEIJING = timezone(timedelta(hours=8))
@@ -37,7 +37,7 @@ def library(db_session):
 @pytest.fixture()
 def clock():
     """A frozen clock starting Monday 2026-03-02 09:00 Beijing time; `clock.move_to(...)` travels."""
-    with freeze_time(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)) as frozen:
+    with freeze_time(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)) as frozen:
         yield frozen
 
 
@@ -58,7 +58,7 @@ def routed(row):
 
 def move_to(driver, clock, day):
     """Travel to 09:00 Beijing time of `day` and let due timers fire."""
-    clock.move_to(datetime(day.year, day.month, day.day, 1, 0, tzinfo=timezone.utc))
+    clock.move_to(datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC))
     driver.fire_timers()
 
 

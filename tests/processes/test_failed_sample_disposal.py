@@ -1,5 +1,5 @@
 """failed_sample_disposal (不合格产品后处理) driven through the persisted engine with frozen time."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from tests.processes.conftest import beijing_date, move_to, routed, unit_code
 
@@ -77,7 +77,7 @@ def test_industrial_window_of_15_days_then_orders_recall_overdue_recheck_and_lis
 
 
 def test_food_window_is_7_working_days_across_the_spring_festival(clock, open_case_for):
-    clock.move_to(datetime(2026, 2, 11, 1, 0, tzinfo=timezone.utc))
+    clock.move_to(datetime(2026, 2, 11, 1, 0, tzinfo=UTC))
     case = open_disposal(open_case_for, is_food=True, is_consumer_product=False)
     notify(case, "2026-02-12")
     # Served Thursday 02-12: 02-13, Saturday 02-14 (make-up day), 02-24..27, Saturday 02-28 (make-up day).

@@ -1,5 +1,5 @@
 """挂牌督办 (listed_supervision): every path through the persisted engine with frozen time."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -93,14 +93,14 @@ def test_overdue_acceptance_moves_to_province_and_failed_acceptance_loops_back(l
 
 def test_deadlines_skip_national_day_and_spring_festival(library, clock, open_case_for):
     # Monday 28 September 2026: 29, 30 September, then 1-7 October off -> 8 October.
-    clock.move_to(datetime(2026, 9, 28, 1, 0, tzinfo=timezone.utc))
+    clock.move_to(datetime(2026, 9, 28, 1, 0, tzinfo=UTC))
     case = open_case_for(KIND, "350121", facts={"reason": "国庆前挂牌"})
     assert_task(case, "ls_propose", "350121", date(2026, 10, 8))
     case.complete("ls_propose", listing_level="city")
     # 5 WD: 29, 30 Sep, 8, 9 Oct and Saturday 10 Oct, a make-up workday.
     assert_task(case, "ls_decide_city", "350100", date(2026, 10, 10))
     # Thursday 12 February 2026: 13 Feb, Saturday 14 Feb (make-up workday), Spring Festival 15-23 Feb -> 24 Feb.
-    clock.move_to(datetime(2026, 2, 12, 1, 0, tzinfo=timezone.utc))
+    clock.move_to(datetime(2026, 2, 12, 1, 0, tzinfo=UTC))
     spring = open_case_for(KIND, "350121", facts={"reason": "春节前挂牌"})
     assert_task(spring, "ls_propose", "350121", date(2026, 2, 24))
 

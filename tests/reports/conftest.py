@@ -3,7 +3,6 @@
 import pytest
 from freezegun import freeze_time
 
-
 NS = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
       'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
 

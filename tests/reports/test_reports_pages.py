@@ -84,10 +84,11 @@ def test_bad_input_keeps_text_and_answers_400(client, db_session, make_user):
 
 @freeze_time(NOW)
 def test_rights_scope_and_csrf(client, db_session, csrf_enabled, make_user):
+    from datetime import date
+
     from app.reports.services import ensure_report
     from app.reports.statutory import weekly_period
     from app.seed.reference import unit_by_code
-    from datetime import date
 
     report, _ = ensure_report("weekly", unit_by_code("350121"), weekly_period(date(2026, 11, 19)))
     xiamen = make_user("350200", ["quality_supervision"], ["supervisor"])

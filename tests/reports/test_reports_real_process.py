@@ -1,5 +1,5 @@
 """The real hazard_investigation process (processes/) feeds the stage summary and the dashboard."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -24,7 +24,7 @@ def investigated(db_session, make_enterprise):
     """Two investigations run to close-out as users would: one in Minhou (Fuzhou), one in Siming (Xiamen)."""
     deploy_files({f"{k}.bpmn": (PROCESSES / f"{k}.bpmn").read_bytes() for k in FILES})
     drivers = {}
-    with freeze_time(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)):
+    with freeze_time(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)):
         for org, hazards in (("350121", [{"description": "熄火保护缺失", "source": "onsite", "severity": "general",
                                           "measures": "更换部件", "owner": "张三", "deadline": None,
                                           "status": "fixed"}]),
@@ -62,7 +62,7 @@ def test_dashboard_on_time_rate_counts_the_real_tasks(db_session, investigated):
     with_due = db_session.scalar(select(func.count(HumanTask.id)).where(
         HumanTask.case_id == minhou.id, HumanTask.status == "completed", HumanTask.due_at.is_not(None)))
     assert with_due >= 4
-    now = datetime(2026, 3, 20, 2, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 20, 2, tzinfo=UTC)
     data = dashboard(unit_by_code("350100"), Period(date(2026, 1, 1), date(2026, 3, 20)), now)
     assert data["total"]["on_time"] == {"completed": with_due, "on_time": with_due, "late": 0, "rate": 1.0}
     assert (data["total"]["hazards"]["found"], data["total"]["hazards"]["fixed"]) == (1, 1)

@@ -5,13 +5,13 @@ import pytest
 from sqlalchemy import select
 
 from app.cases.attachments import save_attachment
+from app.engine.deploy import deploy_files
 from app.engine.models import HumanTask, ProcessInstance
 from app.notifications.services import notify_users
 from app.reports.services import ensure_report
 from app.reports.statutory import weekly_period
 from app.seed.reference import unit_by_code
 from tests.cases.case_bpmn import lifecycle_xml
-from app.engine.deploy import deploy_files
 
 ALL_ROLES = ("staff", "supervisor", "process_admin")
 

@@ -2,9 +2,9 @@
 import pytest
 from sqlalchemy import event, select
 
+from app.cases.services import KIND_LABELS
 from app.engine.deploy import deploy_files
 from app.engine.models import HumanTask, ProcessInstance
-from app.cases.services import KIND_LABELS
 from tests.cases.case_bpmn import lifecycle_xml
 
 PAGES = ["/cases/", "/cases/export?format=csv", "/inbox/department", "/inbox/", "/supervision/overdue",

@@ -31,8 +31,8 @@ def test_report_hazard_and_case_text_stays_text(db_session):
 
 
 def test_case_export_with_a_control_character_downloads(db_session, make_user, make_case, login_as):
-    from tests.cases.case_bpmn import lifecycle_xml
     from app.engine.deploy import deploy_files
+    from tests.cases.case_bpmn import lifecycle_xml
 
     deploy_files({"penalty_case.bpmn": lifecycle_xml("penalty_case").encode("utf-8")}, form_exists=None)
     make_case("penalty_case", org_code="350121", title="=cmd|' /C calc'!A0\x0b电线")

@@ -1,6 +1,6 @@
 """Overdue board and listed supervision: heads only, scope by bureau, actions audited and CSRF-protected."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
@@ -191,7 +191,7 @@ def test_board_in_english(client, world):
 
 def test_stopped_clock_is_not_on_the_board(client, db_session, world):
     task = world["task"][world["minhou"].id]
-    task.clock_paused_at = OPENED.astimezone(timezone.utc)
+    task.clock_paused_at = OPENED.astimezone(UTC)
     db_session.flush()
     login(client, world["fz_head"])
     with freeze_time(LOOKED):

@@ -1,8 +1,8 @@
 """tools.bpmn_layout: every node drawn inside its lane band, every flow drawn touching its ends."""
 from lxml import etree
 
-from tools import bpmn_layout
 from tests.engine import samples
+from tools import bpmn_layout
 
 NS = {"bpmn": bpmn_layout.BPMN, "bpmndi": bpmn_layout.BPMNDI, "dc": bpmn_layout.DC, "di": bpmn_layout.DI}
 
@@ -121,7 +121,7 @@ def test_every_flow_has_an_orthogonal_edge_touching_both_nodes():
         assert len(points) >= 2
         assert on_bounds(points[0], bounds(drawn[flow.get("sourceRef")])), flow.get("id")
         assert on_bounds(points[-1], bounds(drawn[flow.get("targetRef")])), flow.get("id")
-        for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
             assert x1 == x2 or y1 == y2, f"{flow.get('id')} has a diagonal segment"
     # The loop back to review runs below, entering review from underneath.
     back = [(float(w.get("x")), float(w.get("y"))) for w in edges["f_again"].findall("di:waypoint", NS)]
@@ -171,6 +171,7 @@ def test_output_still_deploys_and_runs(db_session, deploy_xml, make_case):
     assert result.key == "laned"
     case = make_case("laned")
     from sqlalchemy import select
+
     from app.engine.models import HumanTask
     rows = db_session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)).all()
     assert [r.spec_name for r in rows] == ["review"]
@@ -203,7 +204,7 @@ def test_flows_never_run_through_other_tasks():
                 ends = {flow.get("sourceRef"), flow.get("targetRef")}
                 for tid, box in tasks.items():
                     if tid not in ends:
-                        assert not any(crosses(seg, box) for seg in zip(pts, pts[1:])), (flow.get("id"), tid)
+                        assert not any(crosses(seg, box) for seg in zip(pts, pts[1:], strict=False)), (flow.get("id"), tid)
 
 
 def test_the_longest_branch_stays_level_with_its_gateway():
