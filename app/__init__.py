@@ -6,9 +6,18 @@ from flask import Flask
 from app.config import load_config
 
 
+class QSFlowApp(Flask):
+    """Flask with one commit boundary per request: after the view returns (see app.db.end_request)."""
+
+    def dispatch_request(self):
+        from app.db import end_request
+
+        return end_request(self.make_response(super().dispatch_request()))
+
+
 def create_app(overrides=None):
     """Build the Flask app: config -> extensions -> blueprints -> cli."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = QSFlowApp(__name__, instance_relative_config=True)
     app.config.update(load_config(overrides))
     os.makedirs(app.instance_path, exist_ok=True)
     _register_extensions(app)

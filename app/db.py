@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
 
@@ -128,6 +129,32 @@ def init_app(app):
 def is_postgres():
     """True when the bound database is PostgreSQL (row locks, SKIP LOCKED available)."""
     return db.get_bind().dialect.name == "postgresql"
+
+
+def end_request(response):
+    """The request's one commit boundary: commit after a view that succeeded, roll back otherwise.
+
+    Called once the view has returned (as Indico's request handler does); an exception raised by the
+    view never gets here, and the error handlers roll back before they render. Mail and notices
+    queued by the request leave on the session's after_commit event.
+    """
+    if response.status_code < 400:
+        try:
+            db.commit()
+        except StaleDataError as exc:
+            db.rollback()
+            from app.errors import Conflict
+
+            raise Conflict("数据已被他人同时更新，请刷新后重试") from exc
+    else:
+        db.rollback()
+    return response
+
+
+def commit_before_refusal():
+    """Commit what the request wrote so far, for the rare write that must outlast a refused request
+    (a failed login's counter and lockout); everything else commits at the boundary."""
+    db.commit()
 
 
 @contextmanager

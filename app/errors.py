@@ -1,13 +1,56 @@
-"""Error handlers: engine and validation errors become 4xx with Chinese text (JSON for the API)."""
+"""The shared exceptions (one base class) and their rendering: an HTML page or problem+json (RFC 9457).
+
+Services raise these with a Chinese message; no view translates them by hand. Every handler rolls the
+session back before it renders, so an error page never runs a query on a failed transaction.
+"""
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.engine.errors import EngineError
+PROBLEM_JSON = "application/problem+json"
+
+
+class AppError(Exception):
+    """Base class; `status` is the HTTP status, `code` the machine-readable kind, `message` Chinese text."""
+
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self):
+        """Structured form: the problem's members beside the details."""
+        return {"error": self.code, "message": self.message, **self.details}
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(AppError):
+    """The object changed under us (someone else acted first) or is in the wrong state."""
+
+    status = 409
+    code = "conflict"
+
+
+class InvalidInput(AppError):
+    status = 400
+    code = "invalid_input"
+
 
 MESSAGES = {
-    400: "请求有误", 403: "您无权访问该页面", 404: "页面或记录不存在", 405: "不支持的请求方式",
+    400: "请求有误", 401: "请先登录", 403: "您无权访问该页面", 404: "页面或记录不存在", 405: "不支持的请求方式",
     409: "数据已被他人更新，请刷新后重试", 413: "上传内容过大", 429: "操作过于频繁，请稍后再试",
     500: "系统内部错误，已记录，请联系管理员",
 }
@@ -25,35 +68,54 @@ def first_error(messages) -> str:
     return _("输入有误")
 
 
-def _wants_json():
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+def wants_json() -> bool:
+    """True for the JSON API and for clients that ask for JSON."""
+    return "/api/" in request.path or request.accept_mimetypes.best == "application/json"
 
 
-def _render(status, message, payload=None):
-    if _wants_json():
-        body = payload or {"error": str(status), "message": message}
-        return jsonify(body), status
+def problem_response(status, title, detail="", **members):
+    """An `application/problem+json` response (RFC 9457) with a Chinese title."""
+    # `message` repeats the detail for the pages' own scripts, which read it.
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail or title,
+            "message": detail or title, **members}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def render_error(status, message, **members):
+    """The error as problem+json (API) or as the error page (browser)."""
+    if wants_json():
+        return problem_response(status, MESSAGES.get(status, message), message, **members)
     return render_template("error.html", status=status, message=message), status
+
+
+def _rollback():
+    from app.db import db
+
+    db.rollback()
 
 
 def register_error_handlers(app):
     """Install the handlers on the app."""
 
-    @app.errorhandler(EngineError)
-    def _engine_error(exc):
-        from app.db import db
-
-        db.rollback()
-        return _render(exc.status, exc.message, exc.to_dict())
+    @app.errorhandler(AppError)
+    def _app_error(exc):
+        _rollback()
+        members = {k: v for k, v in exc.to_dict().items() if k != "message"}
+        return render_error(exc.status, exc.message, **members)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return _render(400, "页面已过期或请求来源无效（CSRF 校验失败），请刷新页面后重试",
-                       {"error": "csrf", "message": "CSRF token missing or invalid"})
+        _rollback()
+        return render_error(400, _("页面已过期或请求来源无效（CSRF 校验失败），请刷新页面后重试"), error="csrf")
 
     @app.errorhandler(HTTPException)
     def _http(exc):
-        return _render(exc.code or 500, MESSAGES.get(exc.code, exc.description or ""))
+        _rollback()
+        code = exc.code or 500
+        return render_error(code, _(MESSAGES[code]) if code in MESSAGES else (exc.description or ""))
 
     @app.before_request
     def _refuse_nul_bytes():
@@ -61,6 +123,5 @@ def register_error_handlers(app):
         # No form of ours sends one, so the request is refused up front, in Chinese.
         for values in (request.args, request.form):
             if any("\x00" in v for v in values.values()) or any("\x00" in k for k in values):
-                return _render(400, "输入内容含有无效字符（NUL），请检查后重新提交",
-                               {"error": "invalid_input", "message": "NUL character in input"})
+                return render_error(400, _("输入内容含有无效字符（NUL），请检查后重新提交"), error="invalid_input")
         return None

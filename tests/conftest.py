@@ -5,6 +5,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -112,8 +113,19 @@ def _delete_test_rows(engine):
                 conn.execute(table.delete())
 
 
+class CommittingClient(FlaskClient):
+    """A test client that commits the test's own writes before each request (into the outer test
+    transaction, still rolled back at the end), so that a request which fails and rolls back loses
+    only its own work, as it would in production."""
+
+    def open(self, *args, **kwargs):
+        db.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture()
 def client(app, db_session):
+    app.test_client_class = CommittingClient
     return app.test_client()
 
 

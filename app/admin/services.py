@@ -7,11 +7,12 @@ from app.auth.models import Department, User
 from app.db import db, utcnow
 from app.engine.bpmn_meta import CAMUNDA_NS
 from app.engine.deploy import deploy_files, get_definition, latest_definition
-from app.engine.errors import DeployError, InvalidInput, NotFound, Problem
+from app.engine.errors import DeployError, Problem
 from app.engine.lint import lint_bpmn, process_key_of
 from app.engine.models import ProcessDefinition, ProcessInstance
 from app.engine.versions import diff_definitions
 from app.engine.xmlsafe import UnsafeXmlError
+from app.errors import InvalidInput, NotFound
 
 LIVE_STATUSES = ("running", "waiting", "suspended", "error")
 

@@ -8,7 +8,7 @@ from app.admin import services
 from app.admin.schemas import DiffQuerySchema, ModelerQuerySchema, XmlPayloadSchema, first_error
 from app.auth.guards import restrict_blueprint_to_role
 from app.db import db
-from app.engine.errors import DeployError, EngineError
+from app.engine.errors import DeployError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -61,14 +61,6 @@ def _modeler_texts() -> dict:
 
 # Every page and endpoint here changes or reveals process definitions.
 restrict_blueprint_to_role(bp, "process_admin")
-
-
-@bp.errorhandler(EngineError)
-def _engine_error(exc):
-    db.rollback()
-    if "/api/" in request.path:
-        return jsonify(exc.to_dict()), exc.status
-    return render_template("error.html", status=exc.status, message=exc.message), exc.status
 
 
 def _json_body(schema):
@@ -127,7 +119,6 @@ def upload():
         db.rollback()
         flash(_("上传被拒绝：%(reason)s", reason=exc.problems[0].message), "error")
         return redirect(url_for("admin.processes"))
-    db.commit()
     flash(_("已上传为草稿：%(key)s", key=draft.process_key), "success")
     return redirect(url_for("admin.modeler", key=draft.process_key))
 
@@ -136,7 +127,6 @@ def upload():
 def delete_draft(key):
     """Discard a draft."""
     services.delete_draft(key, current_user)
-    db.commit()
     flash(_("草稿已删除：%(key)s", key=key), "success")
     return redirect(url_for("admin.processes"))
 
@@ -150,7 +140,6 @@ def deploy_draft(key):
         db.rollback()
         flash(_("草稿未能部署：%(reason)s", reason=exc.message), "error")
         return redirect(url_for("admin.processes"))
-    db.commit()
     flash(_("已部署为 %(key)s 第 %(version)s 版", key=result["key"], version=result["version"])
           if result["is_new"] else _("内容与当前版本相同，未产生新版本"), "success")
     return redirect(url_for("admin.processes"))
@@ -173,7 +162,6 @@ def api_draft():
     if error:
         return error
     draft = services.save_draft(body["xml"].encode("utf-8"), current_user, body["base_definition_id"])
-    db.commit()
     return jsonify({"key": draft.process_key, "updated_at": draft.updated_at.isoformat(),
                     "message": _("草稿已保存")})
 
@@ -185,7 +173,6 @@ def api_deploy():
     if error:
         return error
     result = services.deploy_bpmn(body["xml"].encode("utf-8"), current_user)
-    db.commit()
     message = (_("已部署为 %(key)s 第 %(version)s 版", key=result["key"], version=result["version"])
                if result["is_new"] else _("内容与当前版本相同，未产生新版本"))
     return jsonify({**result, "message": message})

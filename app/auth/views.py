@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.accounts import authenticate
 from app.auth.guards import local_path
-from app.db import db
+from app.db import commit_before_refusal
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -18,10 +18,10 @@ def login():
     username = request.form.get("username", "").strip()
     if request.method == "POST":
         outcome = authenticate(username, request.form.get("password", ""))
-        db.commit()  # failure counters and lockouts must persist even when login fails
         if outcome.user is not None:
             login_user(outcome.user)
             return redirect(local_path(request.args.get("next")) or url_for("home.index"))
+        commit_before_refusal()  # the failure counter and lockout outlast the refused login
         error = outcome.message
     return render_template("auth/login.html", error=error, username=username), (401 if error else 200)
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app.audit.services import record_event
 from app.cases.models import CaseAttachment, CaseNote
 from app.db import db, utcnow
-from app.engine.errors import InvalidInput, NotFound
 from app.engine.models import HumanTask
+from app.errors import InvalidInput, NotFound
 
 ALLOWED_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx", "doc", "xls", "zip", "ofd")
 CONTENT_TYPES = {

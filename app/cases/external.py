@@ -15,8 +15,8 @@ from app.cases import attachments as docs
 from app.db import db
 from app.engine import messages as engine_messages
 from app.engine import service as engine
-from app.engine.errors import Forbidden, InvalidInput
 from app.engine.models import HumanTask
+from app.errors import Forbidden, InvalidInput
 
 # What a clerk registers, by message name; any other caught message is named by its BPMN element.
 # Kept in Chinese (audit rows are written in Chinese); pages translate them with _().

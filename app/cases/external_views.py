@@ -9,8 +9,7 @@ from app.calendar.workdays import china_today
 from app.cases import external, queries
 from app.cases.schemas import ExternalEventSchema, flat_errors
 from app.cases.views import _scoped_case, bp
-from app.db import db
-from app.engine.errors import InvalidInput
+from app.errors import InvalidInput
 
 
 @bp.app_template_global("case_external_messages")
@@ -49,7 +48,6 @@ def register_external(case_id):
         result = external.register_external_event(case, current_user, **data)
     except InvalidInput as exc:  # refused before anything was written
         return _again(case.id, typed, {exc.details.get("field") or "message": [exc.message]})
-    db.commit()
     if result.is_delivered:
         flash(_("已登记%(label)s，流程已据此继续办理", label=_(result.label)), "success")
     else:

@@ -8,7 +8,7 @@ from app.cases.models import Enterprise
 from app.cases.schemas import KEY_CATEGORIES
 from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db
-from app.engine.errors import Forbidden, InvalidInput
+from app.errors import Forbidden, InvalidInput
 from app.formdefs.uscc import normalize_uscc, uscc_problem
 
 # Who may start what (DOMAIN.md section 3): sampling and disposal are quality supervision's work;

@@ -13,8 +13,8 @@ from app.auth.services import is_in_scope
 from app.calendar.workdays import CHINA_TZ, china_today, get_calendar
 from app.cases.models import Case, Enterprise
 from app.db import db, utcnow
-from app.engine.errors import NotFound
 from app.engine.models import HumanTask
+from app.errors import NotFound
 
 SORT_COLUMNS = {"opened_at": Case.opened_at, "number": Case.number, "kind": Case.kind,
                 "status": Case.status, "title": Case.title}

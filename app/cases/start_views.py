@@ -17,8 +17,7 @@ from app.cases.schemas import (
     flat_errors,
 )
 from app.cases.views import bp
-from app.db import db
-from app.engine.errors import InvalidInput
+from app.errors import InvalidInput
 
 _ROW_KEY = re.compile(r"^failed_items-(\d{1,3})-(item|limit|measured|is_safety)$")
 
@@ -85,7 +84,6 @@ def start(what):
             except InvalidInput as exc:
                 errors = {exc.details.get("field", "_form"): [exc.message]}
             else:
-                db.commit()
                 return _after_start(what, result, clean)
     return render_template(template, what=what, form=form, errors=errors, categories=PRODUCT_CATEGORIES,
                            sources=SIGNAL_SOURCES, register=intake.register_enterprises(current_user),

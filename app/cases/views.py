@@ -1,5 +1,5 @@
 """Case pages: scoped search and export, the case page, its diagram data, documents and comments."""
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,8 +15,8 @@ from app.cases.exports import cases_csv, cases_xlsx
 from app.cases.models import CASE_STATUSES
 from app.cases.schemas import PRODUCT_CATEGORIES, CaseFilterSchema, flat_errors
 from app.cases.services import KIND_LABELS
-from app.db import db, utcnow
-from app.engine.errors import InvalidInput, NotFound
+from app.db import utcnow
+from app.errors import InvalidInput
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 
@@ -67,11 +67,7 @@ def local_next(target, fallback):
 
 
 def _scoped_case(case_id):
-    # A plain 404 (not the engine error, whose handler rolls the session back): reading needs no undo.
-    try:
-        return queries.get_case_for(current_user, case_id)
-    except NotFound:
-        abort(404)
+    return queries.get_case_for(current_user, case_id)
 
 
 def _load_filters():
@@ -158,7 +154,6 @@ def upload_attachment(case_id):
                                    description=request.form.get("description", ""))
     except InvalidInput as exc:
         return _retry_page(case, exc.message, upload=True)
-    db.commit()
     flash(_("已上传附件：%(name)s", name=att.filename), "success")
     return redirect(local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id) + "#documents"))
 
@@ -168,10 +163,7 @@ def upload_attachment(case_id):
 def download_attachment(case_id, attachment_id):
     """Download a document of a case in the user's scope."""
     case = _scoped_case(case_id)
-    try:
-        att = docs.get_attachment(case.id, attachment_id)
-    except NotFound:
-        abort(404)
+    att = docs.get_attachment(case.id, attachment_id)
     path = docs.attachment_path(att)
     if not path.is_file():
         return render_template("error.html", status=404, message=_("附件文件已丢失，请联系管理员")), 404
@@ -190,7 +182,6 @@ def add_note(case_id):
         docs.add_note(case, current_user, body, human_task_id=_optional_task_id())
     except InvalidInput as exc:
         return _retry_page(case, exc.message, body=body)
-    db.commit()
     return redirect(local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id) + "#notes"))
 
 

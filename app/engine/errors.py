@@ -1,43 +1,7 @@
-"""Engine errors: each maps to one HTTP status and carries a Chinese message for users."""
+"""Deploy-time findings of BPMN validation; the shared error classes live in app.errors."""
 from dataclasses import dataclass
 
-
-class EngineError(Exception):
-    """Base class; `status` is the HTTP status the web layer answers with."""
-
-    status = 400
-    code = "engine_error"
-
-    def __init__(self, message: str, **details):
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    def to_dict(self):
-        """Structured form for the JSON API."""
-        return {"error": self.code, "message": self.message, **self.details}
-
-
-class NotFound(EngineError):
-    status = 404
-    code = "not_found"
-
-
-class Forbidden(EngineError):
-    status = 403
-    code = "forbidden"
-
-
-class Conflict(EngineError):
-    """The object changed under us (someone else acted first) or is in the wrong state."""
-
-    status = 409
-    code = "conflict"
-
-
-class InvalidInput(EngineError):
-    status = 400
-    code = "invalid_input"
+from app.errors import InvalidInput
 
 
 @dataclass
@@ -60,7 +24,7 @@ class Problem:
         return f"{where}{elem} {self.message}".strip()
 
 
-class DeployError(EngineError):
+class DeployError(InvalidInput):
     """BPMN refused at deploy time; `problems` lists every finding."""
 
     status = 400

@@ -6,9 +6,9 @@ from SpiffWorkflow.util.task import TaskState
 from app.audit.services import record_event
 from app.db import db
 from app.engine import runtime
-from app.engine.errors import InvalidInput, NotFound
 from app.engine.models import ProcessInstance
 from app.engine.service import ACTIVE, StepResult, _load, _require_status, _save, lock_instance
+from app.errors import InvalidInput, NotFound
 
 RESETTABLE = ACTIVE + ("error",)
 

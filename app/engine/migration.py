@@ -12,11 +12,11 @@ from app.audit.services import record_event
 from app.db import db
 from app.engine import runtime
 from app.engine.deploy import get_definition
-from app.engine.errors import Conflict, InvalidInput, NotFound
 from app.engine.instance_ops import forget_dropped_events
 from app.engine.models import ProcessInstance
 from app.engine.serializer import SPEC_CACHE, serializer_for
 from app.engine.service import ACTIVE, StepResult, _load, _require_status, _save, lock_instance
+from app.errors import Conflict, InvalidInput, NotFound
 
 # A task in one of these states has run or holds the token now.
 ACTIVE_STATES = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR

@@ -14,10 +14,10 @@ from app.auth.services import can_work_on
 from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.deploy import latest_definition
-from app.engine.errors import Conflict, Forbidden, NotFound
 from app.engine.models import HumanTask, PendingMessage, ProcessInstance
 from app.engine.serializer import new_workflow, state_to_workflow, workflow_to_state
 from app.engine.tasksync import sync_human_tasks
+from app.errors import Conflict, Forbidden, NotFound
 
 ACTIVE = ("running", "waiting")
 

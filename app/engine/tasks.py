@@ -9,8 +9,8 @@ from app import signals
 from app.audit.services import record_event
 from app.auth.models import User
 from app.db import db, is_postgres, utcnow
-from app.engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.engine.models import HumanTask
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def _lock_task(task_id) -> HumanTask:

@@ -4,8 +4,8 @@ from SpiffWorkflow.bpmn.util.diff import SpecDiff
 
 from app.engine import bpmn_meta
 from app.engine.deploy import get_definition
-from app.engine.errors import InvalidInput, NotFound
 from app.engine.serializer import SPEC_CACHE, serializer_for
+from app.errors import InvalidInput, NotFound
 
 BPMN = f"{{{bpmn_meta.BPMN_NS}}}"
 

@@ -8,11 +8,11 @@ from app.auth.models import Department, OrgUnit
 from app.auth.services import can_work_on, is_in_scope
 from app.auth.services import user_display_name as user_name
 from app.db import db, utcnow
-from app.engine.errors import Conflict, Forbidden, NotFound
 from app.engine.models import HumanTask
 
 # The same rule the hand-over operations enforce, so buttons never offer what would be refused.
 from app.engine.tasks import is_head_over
+from app.errors import Conflict, Forbidden, NotFound
 from app.inbox.models import TaskDraft
 
 

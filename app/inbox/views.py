@@ -114,7 +114,6 @@ def save_draft(task_id):
     """Save the form as a draft (checked loosely: format problems are shown, not blocking)."""
     row, form_def = _posted_form(task_id)
     values, problems = services.save_draft(row.id, current_user, form_def, request.form)
-    db.commit()
     if problems:
         flash(_("草稿已保存，但有 %(n)s 处格式需要在提交前更正", n=len(problems)), "warning")
         return _task_page(row, form_def, values, problems)
@@ -127,7 +126,6 @@ def save_draft(task_id):
 def discard_draft(task_id):
     """Throw the saved draft away."""
     services.discard_draft(task_id, current_user)
-    db.commit()
     flash(_("草稿已删除"), "info")
     return redirect(url_for("inbox.task", task_id=task_id))
 
@@ -141,7 +139,6 @@ def complete(task_id):
     if not outcome.ok:
         db.rollback()
         return _task_page(row, form_def, outcome.values, outcome.errors, status=400)
-    db.commit()
     flash(_completion_message(row.title, outcome), "warning" if outcome.engine_error else "success")
     return redirect(url_for("inbox.mine"))
 
@@ -186,7 +183,6 @@ def hand_over(task_id, action):
         form_def, problem = _form(row)
         return _task_page(row, form_def, form_problem=problem, status=400)
     message = _hand_over(task_id, action, data)
-    db.commit()
     flash(message, "success")
     back = request.form.get("next", "")
     if back == "task" and action in ("claim", "assign", "delegate"):

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app import signals
 from app.auth.models import Department, OrgUnit, Role, User, user_department, user_role
 from app.db import db, utcnow
-from app.engine.errors import NotFound
+from app.errors import NotFound
 from app.notifications import mail
 from app.notifications.models import KINDS, Notification
 

@@ -6,7 +6,6 @@ from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.routing import BuildError
 
 from app.auth.guards import local_path
-from app.db import db
 from app.notifications import services
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
@@ -67,7 +66,6 @@ def open_one(notification_id):
     """Mark the notification read and go to what it is about."""
     row = services.mark_read(current_user.id, notification_id)
     target = _target(row)
-    db.commit()
     return redirect(target)
 
 
@@ -76,7 +74,6 @@ def open_one(notification_id):
 def read_one(notification_id):
     """Mark one notification read."""
     services.mark_read(current_user.id, notification_id)
-    db.commit()
     return redirect(request.referrer or url_for("notifications.index"))
 
 
@@ -85,6 +82,5 @@ def read_one(notification_id):
 def read_all():
     """Mark every unread notification of the current user read."""
     count = services.mark_all_read(current_user.id)
-    db.commit()
     flash(_("已将 %(n)s 条消息标为已读", n=count), "success")
     return redirect(url_for("notifications.index"))

@@ -11,9 +11,9 @@ from app.audit.services import list_instance_events
 from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
 from app.db import db
-from app.engine.errors import NotFound
 from app.engine.instance_ops import resettable_tasks
 from app.engine.models import HumanTask, ProcessDefinition, ProcessInstance
+from app.errors import NotFound
 
 PER_PAGE = 20
 STATUS_LABELS = {"running": "运行中", "waiting": "等待中", "suspended": "已挂起", "error": "出错",
@@ -131,8 +131,8 @@ class BulkOutcome:
 
 def migrate_instances(user, instance_ids, target_definition_id, reason) -> list[BulkOutcome]:
     """Migrate several instances; each safe one moves, each unsafe one stays and says why."""
-    from app.engine.errors import EngineError
     from app.engine.migration import migrate_instance
+    from app.errors import AppError
 
     outcomes = []
     for instance_id in instance_ids:
@@ -142,6 +142,6 @@ def migrate_instances(user, instance_ids, target_definition_id, reason) -> list[
                 get_instance_for(user, instance_id)
                 migrate_instance(instance_id, target_definition_id, user.id, reason)
             outcomes.append(BulkOutcome(instance_id, True))
-        except EngineError as exc:
+        except AppError as exc:
             outcomes.append(BulkOutcome(instance_id, False, exc.message))
     return outcomes

@@ -7,10 +7,9 @@ from marshmallow import ValidationError
 from app.auth.guards import restrict_blueprint_to_role
 from app.db import MAX_ID, db
 from app.engine import service
-from app.engine.errors import EngineError, NotFound
 from app.engine.instance_ops import reset_to_task
 from app.engine.migration import check_migration, migrate_instance
-from app.errors import first_error
+from app.errors import AppError, NotFound, first_error
 from app.inbox.services import department_name
 from app.operations import services
 from app.operations.schemas import (
@@ -38,7 +37,7 @@ def _detail_page(instance_id, *, status=200, error="", form=None, panel=""):
                            status_labels=services.STATUS_LABELS, department_name=department_name), status
 
 
-@bp.errorhandler(EngineError)
+@bp.errorhandler(AppError)
 def _engine_error(exc):
     # A refused action is shown on the instance page, with what the admin typed kept.
     db.rollback()
@@ -80,7 +79,6 @@ def bulk_migrate():
         return render_template("operations/bulk_result.html", outcomes=[], error=first_error(exc.messages),
                                back=request.referrer), 400
     outcomes = services.migrate_instances(current_user, form["instance_ids"], form["target"], form["reason"])
-    db.commit()
     return render_template("operations/bulk_result.html", outcomes=outcomes, error="")
 
 
@@ -104,7 +102,6 @@ def _act(instance_id, schema, panel, action, done_message):
         return _detail_page(instance_id, status=400, error=first_error(exc.messages), form=request.form, panel=panel)
     services.get_instance_for(current_user, instance_id)
     action(form)
-    db.commit()
     flash(done_message, "success")
     return redirect(url_for("operations.detail", instance_id=instance_id))
 
@@ -179,7 +176,7 @@ def _migrate_refused(instance_id, exc):
         return None
     try:
         check = check_migration(instance_id, target)
-    except EngineError:
+    except AppError:
         return None
     return _migrate_page(instance_id, check, status=exc.status, error=exc.message, form=request.form)
 
@@ -197,6 +194,5 @@ def migrate(instance_id):
         return _migrate_page(instance_id, check_migration(instance_id, target), status=400,
                              error=first_error(exc.messages), form=request.form)
     migrate_instance(instance_id, form["target"], current_user.id, form["reason"])
-    db.commit()
     flash(_("流程实例已迁移到新版本"), "success")
     return redirect(url_for("operations.detail", instance_id=instance_id))

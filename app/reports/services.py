@@ -7,7 +7,7 @@ from app.audit.services import record_event
 from app.auth.models import OrgUnit
 from app.auth.services import is_in_scope, unit_ids_in_scope
 from app.db import db, utcnow
-from app.engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.reports.models import REPORT_KINDS, Report
 from app.reports.statutory import Period, build_report_figures
 

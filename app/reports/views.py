@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from app.db import db, utcnow
+from app.db import utcnow
 from app.reports import services
 from app.reports.schemas import DashboardQuery, NewReportForm, RemarksForm, first_error
 from app.reports.scope import Period, today_local
@@ -78,7 +78,6 @@ def create():
         return redirect(url_for("reports.index")), 303
     period = weekly_period(form["thursday"]) if form["kind"] == "weekly" else summary_period(form["kind"], form["year"])
     report = services.create_report(current_user, form["kind"], period)
-    db.commit()
     return redirect(url_for("reports.show", report_id=report.id)), 303
 
 
@@ -121,7 +120,6 @@ def export(report_id):
 def regenerate(report_id):
     """Recompute a draft's figures."""
     services.regenerate_report(current_user, report_id)
-    db.commit()
     flash(_("已按最新数据重新生成"), "success")
     return redirect(url_for("reports.show", report_id=report_id)), 303
 
@@ -137,7 +135,6 @@ def remarks(report_id):
         return _render_show(services.get_report(current_user, report_id), 400,
                             remarks_error=first_error(exc.messages), remarks_value=request.form.get("remarks", ""))
     services.save_remarks(current_user, report_id, form["remarks"])
-    db.commit()
     flash(_("说明已保存"), "success")
     return redirect(url_for("reports.show", report_id=report_id)), 303
 
@@ -147,6 +144,5 @@ def remarks(report_id):
 def submit(report_id):
     """Submit the draft (read-only afterwards)."""
     services.submit_report(current_user, report_id)
-    db.commit()
     flash(_("报表已报送"), "success")
     return redirect(url_for("reports.show", report_id=report_id)), 303

@@ -6,8 +6,8 @@ from sqlalchemy import func, select, text
 
 from app.db import db, is_postgres, unit_of_work, utcnow
 from app.engine import service
-from app.engine.errors import EngineError
 from app.engine.models import ProcessInstance
+from app.errors import AppError
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def fire_due_timers(now=None) -> int:
                     skipped.add(instance_id)
                 else:
                     handled += 1
-        except EngineError as exc:
+        except AppError as exc:
             # Left for the next tick (or an admin); never retried in a loop within this one.
             skipped.add(instance_id)
             log.warning("timer of instance %s not fired: %s", instance_id, exc.message)

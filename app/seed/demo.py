@@ -13,8 +13,8 @@ from app.cases.categories import KEY_CATEGORIES
 from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db
 from app.engine.deploy import latest_definition
-from app.engine.errors import EngineError
 from app.engine.models import HumanTask
+from app.errors import AppError
 from app.formdefs.uscc import make_uscc
 from app.seed.autofill import sample_form_data
 from app.seed.reference import DEPARTMENTS, unit_by_code
@@ -126,7 +126,7 @@ def advance_case(case_id, rng) -> bool:
     try:
         data = sample_form_data(get_registry().get(task.form_key), rng) if task.form_key else {}
         complete_task(task.id, actor, data)
-    except (EngineError, KeyError):
+    except (AppError, KeyError):
         return False
     return True
 

@@ -15,8 +15,8 @@ from app.cases.models import Case
 from app.cases.services import KIND_LABELS, open_follow_up_case
 from app.db import db, utcnow
 from app.engine import tasks as task_ops
-from app.engine.errors import Forbidden, InvalidInput, NotFound
 from app.engine.models import HumanTask
+from app.errors import Forbidden, InvalidInput, NotFound
 from app.notifications.services import notify_users, task_holders
 
 DUE_SOON_WORKING_DAYS = 3

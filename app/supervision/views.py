@@ -7,8 +7,7 @@ from marshmallow import ValidationError
 from app.auth.guards import restrict_blueprint_to_role
 from app.cases.services import KIND_LABELS
 from app.db import db
-from app.engine.errors import InvalidInput
-from app.errors import first_error
+from app.errors import InvalidInput, first_error
 from app.supervision import services
 from app.supervision.schemas import BoardArgs, ListedArgs, ListingForm, ReassignForm, RemindForm
 
@@ -56,7 +55,6 @@ def remind(task_id):
         db.rollback()
         flash(exc.message, "error")
         return redirect(_board_url())
-    db.commit()
     flash(_("已向 %(n)s 名承办人员发送督办提醒", n=count), "success")
     return redirect(_board_url())
 
@@ -70,7 +68,6 @@ def reassign(task_id):
         try:
             form = ReassignForm().load(request.form)
             services.reassign_task(task_id, current_user, form["assignee_id"], form["reason"])
-            db.commit()
             flash(_("任务已改派"), "success")
             return redirect(url_for("supervision.overdue"))
         except ValidationError as exc:
@@ -90,7 +87,6 @@ def list_case(case_id):
         try:
             data = ListingForm().load(request.form)
             new_id = services.open_listed_supervision(case_id, current_user, data["reason"], data["due_date"])
-            db.commit()
             flash(_("已挂牌督办"), "success")
             return redirect(url_for("supervision.listed", new=new_id))
         except ValidationError as exc:

@@ -1,8 +1,8 @@
 """diff_definitions: what changed between two deployed versions, as plain data (also used for migration)."""
 import pytest
 
-from app.engine.errors import InvalidInput, NotFound
 from app.engine.versions import diff_definitions
+from app.errors import InvalidInput, NotFound
 
 
 def test_diff_reports_tasks_and_flows(deploy_xml, bpmn, forms_dir):

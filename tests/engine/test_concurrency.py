@@ -8,8 +8,8 @@ from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db, unit_of_work
 from app.engine import service
 from app.engine.deploy import deploy_files
-from app.engine.errors import Conflict
 from app.engine.models import HumanTask
+from app.errors import Conflict
 from app.formdefs.uscc import make_uscc
 from app.seed.reference import unit_by_code
 from tests.engine import samples

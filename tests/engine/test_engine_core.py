@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.audit.models import CaseEvent
 from app.engine import service
-from app.engine.errors import Conflict, DeployError, Forbidden
+from app.engine.errors import DeployError
 from app.engine.models import HumanTask, ProcessDefinition, ProcessInstance
+from app.errors import Conflict, Forbidden
 from app.seed.reference import unit_by_code
 from tests.engine import samples
 

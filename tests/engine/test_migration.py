@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.audit.models import CaseEvent
 from app.engine import service
-from app.engine.errors import Conflict, InvalidInput
 from app.engine.migration import check_migration, migrate_instance
 from app.engine.models import HumanTask, ProcessInstance
+from app.errors import Conflict, InvalidInput
 from tests.engine import samples
 
 KEY = "mig_flow"

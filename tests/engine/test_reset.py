@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from app.audit.models import CaseEvent
 from app.engine import service
-from app.engine.errors import Conflict, InvalidInput
 from app.engine.instance_ops import reset_to_task, resettable_tasks
 from app.engine.models import HumanTask, ProcessInstance
+from app.errors import Conflict, InvalidInput
 from tests.engine import samples
 
 

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from app import signals
 from app.audit.models import CaseEvent
 from app.engine import service, tasks
-from app.engine.errors import Conflict, Forbidden, InvalidInput
 from app.engine.models import HumanTask
+from app.errors import Conflict, Forbidden, InvalidInput
 from tests.engine import samples
 
 
