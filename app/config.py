@@ -18,7 +18,6 @@ class Config:
     # Set to 1 when served over HTTPS, so the session cookie is never sent in clear.
     SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
     DATABASE_URL = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'qsflow.db'}")
-    DISPLAY_TIMEZONE = _env("DISPLAY_TIMEZONE", "Asia/Shanghai")
     PROCESSES_DIR = _env("PROCESSES_DIR", str(BASE_DIR / "processes"))
     FORMS_DIR = _env("FORMS_DIR", str(BASE_DIR / "forms"))
     UPLOAD_DIR = _env("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))

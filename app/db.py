@@ -1,6 +1,6 @@
 """Database plumbing: declarative Base, column types, the scoped session, the unit of work."""
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -8,6 +8,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmake
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
+
+from app.clock import utcnow as utcnow  # re-exported: models and services take it from here
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,11 +54,6 @@ OrderedJSON = JSON()
 # Primary keys are 32-bit integers on PostgreSQL: a larger id in a URL or form can match nothing,
 # and binding it would fail in the driver, so it is turned away before any query.
 MAX_ID = 2**31 - 1
-
-
-def utcnow():
-    """The current time, aware, in UTC (freezegun-friendly)."""
-    return datetime.now(UTC)
 
 
 class AppSession(Session):

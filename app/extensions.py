@@ -4,6 +4,8 @@ from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from app.clock import LOCAL_TZ_NAME
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
@@ -23,8 +25,8 @@ def select_locale():
 
 
 def select_timezone():
-    """Dates are shown in Beijing time."""
-    return "Asia/Shanghai"
+    """Dates are shown in Beijing time (app.clock)."""
+    return LOCAL_TZ_NAME
 
 
 def init_app(app):

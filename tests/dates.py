@@ -1,12 +1,12 @@
 """Dates for tests, built from today's date in Beijing so that no test depends on the day it runs."""
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
-BEIJING = timezone(timedelta(hours=8))
+from app.clock import local_today
 
 
 def today() -> date:
     """Today in Beijing (follows freezegun and faketime)."""
-    return datetime.now(UTC).astimezone(BEIJING).date()
+    return local_today()
 
 
 def day(offset: int) -> str:

@@ -17,9 +17,7 @@ from app.calendar.deadlines import (
 )
 from app.calendar.helpers import register_expression_helpers
 from app.calendar.workdays import (
-    CHINA_TZ,
     WorkCalendar,
-    china_today,
     get_calendar,
     invalidate_cache,
     package_covers_year,
@@ -27,11 +25,9 @@ from app.calendar.workdays import (
 )
 
 __all__ = [
-    "CHINA_TZ",
     "Deadline",
     "DueRule",
     "WorkCalendar",
-    "china_today",
     "compute_due_date",
     "due_datetime",
     "end_of_day_utc",

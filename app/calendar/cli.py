@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from app.calendar.deadlines import UNIT_DAYS, UNIT_WORKING_DAYS, compute_due_date
-from app.calendar.workdays import as_date, china_today, get_calendar
+from app.calendar.workdays import as_date, get_calendar
+from app.clock import local_today
 
 calendar_cli = AppGroup("calendar", help="工作日日历与法定期限：计算期限、维护节假日调整记录。")
 
@@ -119,7 +120,7 @@ def coverage_command(from_year, to_year):
     """显示各年份的节假日数据覆盖情况。"""
     from app.calendar.overrides import coverage_report
 
-    this_year = china_today().year
+    this_year = local_today().year
     first = from_year if from_year is not None else this_year - 1
     last = to_year if to_year is not None else this_year + 1
     if last < first:

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 
-from app.calendar.workdays import CHINA_TZ, as_date, get_calendar
+from app.calendar.workdays import as_date, get_calendar
+from app.clock import LOCAL_TZ
 
 UNIT_WORKING_DAYS = "WD"
 UNIT_DAYS = "D"
@@ -66,7 +67,7 @@ def compute_due_date(start, amount, unit, calendar=None):
 
 def end_of_day_utc(day):
     """23:59:59 China time on the given day, as an aware UTC datetime."""
-    return datetime.combine(as_date(day), time(23, 59, 59), CHINA_TZ).astimezone(UTC)
+    return datetime.combine(as_date(day), time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
 
 
 def due_datetime(start_at, rule, calendar=None):

@@ -3,14 +3,15 @@ import logging
 from datetime import datetime, time
 
 from app.calendar import deadlines
-from app.calendar.workdays import CHINA_TZ, as_date, china_today, get_calendar
+from app.calendar.workdays import as_date, get_calendar
+from app.clock import LOCAL_TZ, local_today
 
 log = logging.getLogger(__name__)
 
 
 def today():
     """Today's date in China as an ISO string."""
-    return china_today().isoformat()
+    return local_today().isoformat()
 
 
 def add_working_days(start_iso, n):
@@ -25,7 +26,7 @@ def add_days(start_iso, n):
 
 def end_of_day(date_iso):
     """23:59:59 China time of the day, as an ISO datetime with +08:00 (a timer's timeDate)."""
-    return datetime.combine(as_date(date_iso), time(23, 59, 59), CHINA_TZ).isoformat()
+    return datetime.combine(as_date(date_iso), time(23, 59, 59), LOCAL_TZ).isoformat()
 
 
 def working_days_between(a_iso, b_iso):

@@ -2,16 +2,15 @@
 import logging
 import threading
 import time
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
 import chinese_calendar
 
+from app.clock import LOCAL_TZ
+
 log = logging.getLogger(__name__)
 
-# China has had no daylight saving since 1991, so a fixed +08:00 offset is exact and does
-# not depend on a tz database being installed on the bureau's server.
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 # Dates a user may type into a filter or report form: anything outside is a typo, and dates near
 # year 1 or 9999 overflow when shifted by a day or converted between time zones.
 FIRST_INPUT_DATE, LAST_INPUT_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -31,7 +30,7 @@ def as_date(value):
     """Coerce a date, a datetime (taken in China time when aware) or an ISO string to a date."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(CHINA_TZ)
+            value = value.astimezone(LOCAL_TZ)
         return value.date()
     if isinstance(value, date):
         return value
@@ -195,11 +194,6 @@ def _as_int(value):
     if number != value and not isinstance(value, str):
         raise ValueError(f"天数必须是整数：{value!r}")
     return number
-
-
-def china_today():
-    """Today's date in China (freezegun-friendly)."""
-    return datetime.now(UTC).astimezone(CHINA_TZ).date()
 
 
 # --- the process-wide default calendar -------------------------------------------------

@@ -9,9 +9,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.calendar.workdays import CHINA_TZ
 from app.cases.categories import category_label
 from app.cases.services import KIND_LABELS
+from app.clock import LOCAL_TZ
 
 STATUS_LABELS = {"open": "在办", "closed": "办结", "cancelled": "撤销"}
 HEADERS = ("案件编号", "案件类型", "标题", "承办单位", "企业名称", "统一社会信用代码", "产品类别", "产品名称",
@@ -19,7 +19,7 @@ HEADERS = ("案件编号", "案件类型", "标题", "承办单位", "企业名�
 
 
 def _local(dt):
-    return dt.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if dt else ""
+    return dt.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
 def _labels() -> dict:

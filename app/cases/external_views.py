@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from app.calendar.workdays import china_today
 from app.cases import external, queries
 from app.cases.schemas import ExternalEventSchema, flat_errors
 from app.cases.views import _scoped_case, bp
+from app.clock import local_today
 from app.errors import InvalidInput
 
 
@@ -16,7 +16,7 @@ from app.errors import InvalidInput
 def case_external_messages(case):
     """Catchable messages of the case and whether the current user may register them (for the partial)."""
     return {"messages": external.external_messages(case.id),
-            "may_register": external.may_register(current_user, case), "today": china_today()}
+            "may_register": external.may_register(current_user, case), "today": local_today()}
 
 
 def _form_input():

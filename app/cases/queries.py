@@ -10,8 +10,9 @@ from sqlalchemy.orm import defer, selectinload
 from app.audit.labels import event_label
 from app.auth.models import OrgUnit, User
 from app.auth.services import is_in_scope
-from app.calendar.workdays import CHINA_TZ, china_today, get_calendar
+from app.calendar.workdays import get_calendar
 from app.cases.models import Case, Enterprise
+from app.clock import LOCAL_TZ, local_today
 from app.db import db, utcnow
 from app.engine.models import HumanTask
 from app.errors import NotFound
@@ -38,7 +39,7 @@ class CasePage:
 
 
 def _china_midnight_utc(day):
-    return datetime.combine(day, time.min, CHINA_TZ)
+    return datetime.combine(day, time.min, LOCAL_TZ)
 
 
 def _overdue_clause(now):
@@ -126,7 +127,7 @@ def get_case_for(user, case_id) -> Case:
 def open_deadlines(case_id) -> list[dict]:
     """The case's ready tasks with due dates, remaining working days and an overdue mark."""
     now = utcnow()
-    today = china_today()
+    today = local_today()
     cal = get_calendar()
     tasks = db.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.status == "ready")
                        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id))
@@ -134,7 +135,7 @@ def open_deadlines(case_id) -> list[dict]:
     for t in tasks:
         remaining = None
         if t.due_at is not None:
-            due_day = t.due_at.astimezone(CHINA_TZ).date()
+            due_day = t.due_at.astimezone(LOCAL_TZ).date()
             remaining = cal.working_days_between(today, due_day)
         assignee = db.get(User, t.assignee_id) if t.assignee_id else None
         out.append({"task": t, "unit": db.get(OrgUnit, t.org_unit_id) if t.org_unit_id else None,
@@ -149,7 +150,7 @@ def fact_deadlines(case, locale=None) -> list[dict]:
     from datetime import date
 
     fields = _form_fields(case.id)
-    today = china_today()
+    today = local_today()
     cal = get_calendar()
     out = []
     for key, value in (case.facts or {}).items():

@@ -200,8 +200,8 @@ class ExternalEventSchema(_Base):
 
     @validates_schema
     def _not_future(self, data, **_kw):
-        from app.calendar.workdays import china_today
+        from app.clock import local_today
 
         # The date the letter reached the bureau: a Beijing calendar date, never later than today there.
-        if data.get("received_date") and data["received_date"] > china_today():
+        if data.get("received_date") and data["received_date"] > local_today():
             raise ValidationError("收到日期不能晚于今天", "received_date")

@@ -7,7 +7,6 @@ from marshmallow import ValidationError
 
 from app.auth.guards import local_path
 from app.auth.services import user_display_name
-from app.calendar.workdays import CHINA_TZ
 from app.cases import attachments as docs
 from app.cases import queries
 from app.cases.diagram import diagram_data
@@ -15,6 +14,7 @@ from app.cases.exports import cases_csv, cases_xlsx
 from app.cases.models import CASE_STATUSES
 from app.cases.schemas import PRODUCT_CATEGORIES, CaseFilterSchema, flat_errors
 from app.cases.services import KIND_LABELS
+from app.clock import LOCAL_TZ
 from app.db import utcnow
 from app.errors import InvalidInput
 
@@ -100,7 +100,7 @@ def export():
         message = "；".join("、".join(v) for v in errors.values()) or _("不支持的导出格式")
         return render_template("error.html", status=400, message=message), 400
     items = queries.export_rows(current_user, filters)
-    stamp = utcnow().astimezone(CHINA_TZ).strftime("%Y%m%d%H%M")  # the user's clock, not UTC
+    stamp = utcnow().astimezone(LOCAL_TZ).strftime("%Y%m%d%H%M")  # the user's clock, not UTC
     if fmt == "csv":
         return Response(cases_csv(items), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename=cases-{stamp}.csv"})

@@ -1,18 +1,17 @@
 """Keeps the human_task rows (the inbox) in step with the workflow's READY user tasks."""
 import re
 from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from app import signals
 from app.audit.services import record_event
 from app.auth.services import find_user, resolve_acting_unit
+from app.clock import LOCAL_TZ
 from app.engine import runtime
 from app.engine.bpmn_meta import DUE_SHORTHAND
 from app.engine.models import HumanTask
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -26,10 +25,10 @@ def due_from_value(value):
         text = str(value).strip()
         if ISO_DATE.match(text):
             day = datetime.fromisoformat(text).date()
-            return datetime.combine(day, time(23, 59, 59), SHANGHAI).astimezone(UTC)
+            return datetime.combine(day, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
         dt = datetime.fromisoformat(text)
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=SHANGHAI)
+        dt = dt.replace(tzinfo=LOCAL_TZ)
     return dt.astimezone(UTC)
 
 

@@ -7,14 +7,14 @@ import datetime as dt
 import decimal
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing
+
+from app.clock import LOCAL_TZ
 
 from .model import MAX_PLACES
 from .uscc import normalize_uscc, uscc_problem
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # JavaScript numbers stay exact up to 2**53; larger ids or counts would corrupt in the UI.
 MAX_SAFE_INT = 2**53 - 1
 # Caps used when a form gives no max_length/max_rows, so one submission cannot bloat

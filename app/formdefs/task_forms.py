@@ -89,7 +89,7 @@ def local_datetime_input(value) -> str:
     """A stored UTC ISO datetime as a Beijing-time datetime-local value; other input is shown back as typed."""
     import datetime as dt
 
-    from .fields import LOCAL_TZ
+    from app.clock import LOCAL_TZ
 
     if value is None or value == "":
         return ""

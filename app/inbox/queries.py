@@ -58,10 +58,10 @@ class InboxPage:
 def due_soon_cutoff(now=None) -> datetime:
     """End (Beijing time) of the 3rd working day after today: tasks due before it are "due soon"."""
     from app.calendar.helpers import add_working_days
-    from app.calendar.workdays import CHINA_TZ, china_today
+    from app.clock import LOCAL_TZ, local_today
 
-    day = datetime.fromisoformat(add_working_days(china_today().isoformat(), SOON_WORKING_DAYS)).date()
-    return datetime.combine(day, time(23, 59, 59), CHINA_TZ).astimezone(UTC)
+    day = datetime.fromisoformat(add_working_days(local_today().isoformat(), SOON_WORKING_DAYS)).date()
+    return datetime.combine(day, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
 
 
 def _department_codes(user):

@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from app.calendar.workdays import CHINA_TZ, china_today, get_calendar
+from app.calendar.workdays import get_calendar
+from app.clock import LOCAL_TZ, local_today
 
 # The record fields of the process contract worth seeing while working a task, in display order.
 KEY_FACTS = {
@@ -79,8 +80,8 @@ def deadline_info(due_at, now) -> DeadlineInfo | None:
     """Deadline facts of a due time (None when the task has no deadline)."""
     if due_at is None:
         return None
-    day = due_at.astimezone(CHINA_TZ).date()
-    remaining = get_calendar().remaining_working_days(china_today(), day)
+    day = due_at.astimezone(LOCAL_TZ).date()
+    remaining = get_calendar().remaining_working_days(local_today(), day)
     return DeadlineInfo(due_at, day, remaining, due_at < now)
 
 

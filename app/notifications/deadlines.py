@@ -9,7 +9,8 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from app.audit.services import record_event
-from app.calendar.workdays import CHINA_TZ, as_date, get_calendar
+from app.calendar.workdays import as_date, get_calendar
+from app.clock import LOCAL_TZ
 from app.db import db
 from app.engine.models import HumanTask, ProcessInstance
 from app.notifications.models import Notification
@@ -23,7 +24,7 @@ STAGES = ("before", "due", "overdue")
 
 
 def _day_start_utc(day):
-    return datetime.combine(day, time(0, 0), CHINA_TZ).astimezone(UTC)
+    return datetime.combine(day, time(0, 0), LOCAL_TZ).astimezone(UTC)
 
 
 def reminder_stage(due_at, now, calendar=None) -> str | None:
@@ -72,7 +73,7 @@ def _ready_tasks(due_before):
 
 
 def _fmt_local(at):
-    return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    return at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def _reminder_text(stage, task, now, calendar):

@@ -19,9 +19,10 @@ from sqlalchemy import select
 
 from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
+from app.clock import local_date
 from app.db import db
 from app.engine.models import HumanTask
-from app.reports.scope import Period, category_label, child_units, local_date, rows_of, unit_index
+from app.reports.scope import Period, category_label, child_units, rows_of, unit_index
 
 KEY_SHARE_TARGET = 0.30
 TREND_WEEKS = 12

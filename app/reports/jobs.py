@@ -4,9 +4,9 @@ import logging
 from sqlalchemy import select
 
 from app.auth.models import ORG_LEVELS, OrgUnit
+from app.clock import local_today
 from app.db import db, unit_of_work, utcnow
 from app.reports.models import Report
-from app.reports.scope import today_local
 from app.reports.services import ensure_report
 from app.reports.statutory import weekly_period
 
@@ -17,7 +17,7 @@ THURSDAY = 3
 def generate_weekly_reports(now=None) -> int:
     """Create the missing weekly drafts of this Thursday's week; returns how many were created."""
     now = now or utcnow()
-    today = today_local(now)
+    today = local_today(now)
     if today.weekday() != THURSDAY:
         return 0
     period = weekly_period(today)

@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
@@ -10,9 +9,8 @@ from app.auth.models import OrgUnit
 from app.auth.services import unit_ids_in_scope
 from app.cases.categories import PRODUCT_CATEGORIES
 from app.cases.models import Case, Enterprise
+from app.clock import LOCAL_TZ, local_date
 from app.db import db
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -25,26 +23,16 @@ class Period:
     @property
     def start_at(self) -> datetime:
         """The first instant of the period, aware UTC-comparable."""
-        return datetime.combine(self.start, time.min, BEIJING)
+        return datetime.combine(self.start, time.min, LOCAL_TZ)
 
     @property
     def end_at(self) -> datetime:
         """The first instant after the period (exclusive bound)."""
-        return datetime.combine(self.end + timedelta(days=1), time.min, BEIJING)
+        return datetime.combine(self.end + timedelta(days=1), time.min, LOCAL_TZ)
 
     def holds(self, day: date | None) -> bool:
         """True when the Beijing date lies in the period."""
         return day is not None and self.start <= day <= self.end
-
-
-def local_date(moment) -> date | None:
-    """The Beijing calendar date of an aware datetime."""
-    return moment.astimezone(BEIJING).date() if moment is not None else None
-
-
-def today_local(now) -> date:
-    """Today's Beijing date at `now` (aware)."""
-    return now.astimezone(BEIJING).date()
 
 
 def parse_day(value) -> date | None:

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from app.auth.services import unit_ids_in_scope
 from app.cases.models import Case
 from app.cases.services import KIND_LABELS
+from app.clock import local_date
 from app.db import db
-from app.reports.scope import Period, as_amount, category_label, is_true, local_date, parse_day, report_cases, rows_of
+from app.reports.scope import Period, as_amount, category_label, is_true, parse_day, report_cases, rows_of
 
 # The kinds whose facts feed a figure; the others count by their opening date and status alone.
 FACT_KINDS = ("hazard_investigation", "penalty_case", "supervision_sampling")

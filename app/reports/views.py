@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from app.clock import local_today
 from app.db import utcnow
 from app.reports import services
 from app.reports.schemas import DashboardQuery, NewReportForm, RemarksForm, first_error
-from app.reports.scope import Period, today_local
+from app.reports.scope import Period
 from app.reports.statutory import FIGURE_ROWS, figure_filters, summary_period, weekly_period
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
@@ -28,7 +29,7 @@ def dashboard():
 
     _require_supervisor()
     now = utcnow()
-    today = today_local(now)
+    today = local_today(now)
     status, error = 200, ""
     try:
         query = DashboardQuery().load(request.args)
@@ -60,7 +61,7 @@ def _with_urls(node):
 def index():
     """Stored reports of the user's unit and below; reviewers may generate one."""
     reports = services.list_reports(current_user, kind=request.args.get("kind") or None)
-    today = today_local(utcnow())
+    today = local_today(utcnow())
     thursday = date.fromordinal(today.toordinal() - ((today.weekday() - 3) % 7))
     return render_template("reports/index.html", reports=reports, default_thursday=thursday.isoformat(),
                            default_year=today.year,

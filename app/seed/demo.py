@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app.auth.accounts import create_user
 from app.auth.models import User
 from app.calendar.helpers import add_days, today
-from app.calendar.workdays import china_today
 from app.cases.categories import KEY_CATEGORIES
 from app.cases.services import get_or_create_enterprise, open_case
+from app.clock import local_today
 from app.db import db
 from app.engine.deploy import latest_definition
 from app.engine.models import HumanTask
@@ -61,7 +61,7 @@ def _create_users():
 
 
 def _days_ago(n):
-    return (china_today() - timedelta(days=n)).isoformat()
+    return (local_today() - timedelta(days=n)).isoformat()
 
 
 def _disposal_facts(n, is_consumer_product):

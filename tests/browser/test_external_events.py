@@ -12,8 +12,8 @@ FAILED_SAMPLE = {"sample_no": "GB26BR01", "test_report_no": "FJQI-2026-0456", "t
 @pytest.fixture()
 def notified_case(live_server):
     """A 闽侯县 failed-sample case whose notice was served today: the objection window is open."""
-    from app.calendar.workdays import china_today
     from app.cases.services import get_or_create_enterprise, open_case
+    from app.clock import local_today
     from app.formdefs.uscc import make_uscc
     from app.seed.reference import unit_by_code
     from tests.processes.conftest import CaseDriver
@@ -25,7 +25,7 @@ def notified_case(live_server):
                          product_category="wire_cable", product_name="BV 电线", is_key_product=True,
                          facts=FAILED_SAMPLE)
         driver = CaseDriver(case)
-        today = china_today().isoformat()
+        today = local_today().isoformat()
         driver.complete("fs_register")
         driver.complete("fs_notice", notice_date=today, notice_served_date=today)
         assert driver.ready_names() == []

@@ -6,7 +6,7 @@ first passes the task's form validation (the same check the task page makes), fi
 moving a frozen clock, delivers messages, and finds the follow-up cases a process opened.
 """
 import random
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.auth.accounts import create_user
 from app.auth.models import OrgUnit
 from app.cases.models import Case
+from app.clock import local_date
 from app.db import db
 from app.engine import service
 from app.engine.deploy import deploy_directory
@@ -25,7 +26,6 @@ from app.formdefs.schema import validate_submission
 from app.seed.autofill import sample_form_data
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-BEIJING = timezone(timedelta(hours=8))
 
 
 @pytest.fixture()
@@ -43,7 +43,7 @@ def clock():
 
 def beijing_date(value):
     """The Beijing calendar date of a stored UTC datetime."""
-    return value.astimezone(BEIJING).date()
+    return local_date(value)
 
 
 def unit_code(row):

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.auth.models import OrgUnit
 from app.cases.models import Case
+from app.clock import local_date
 from app.reports.indicators import dashboard
-from app.reports.scope import Period, local_date
+from app.reports.scope import Period
 from app.seed.reference import unit_by_code
 from tests.reports.report_helpers import at
 
