@@ -2,11 +2,13 @@
 a rolled-back transaction per test, factories for users, cases and processes."""
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from app import create_app
 from app.db import db
@@ -137,6 +139,27 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture()
+def count_queries(engine):
+    """`with count_queries() as counter:` counts the SQL statements the block runs (`counter.count`,
+    `counter.statements`); the test's own SAVEPOINT bookkeeping is left out."""
+    @contextmanager
+    def counting():
+        counter = SimpleNamespace(count=0, statements=[])
+
+        def on_execute(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                counter.count += 1
+                counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", on_execute)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", on_execute)
+    return counting
 
 
 @pytest.fixture()

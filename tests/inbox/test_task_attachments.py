@@ -1,4 +1,4 @@
-"""Review: a task form's attachment field accepts only documents of the task's own case."""
+"""A task form's attachment field accepts only documents of the task's own case."""
 import io
 
 from sqlalchemy import select

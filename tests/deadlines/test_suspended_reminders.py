@@ -1,4 +1,4 @@
-"""Review: no deadline reminders or escalations for tasks of a suspended instance; they resume with it."""
+"""No deadline reminders or escalations for tasks of a suspended instance; they resume with it."""
 from datetime import timedelta
 
 from sqlalchemy import select

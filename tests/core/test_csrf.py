@@ -1,4 +1,4 @@
-"""Review: every state-changing endpoint refuses a request without the CSRF token."""
+"""Every state-changing endpoint refuses a request without the CSRF token."""
 import re
 
 

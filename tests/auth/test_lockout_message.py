@@ -1,4 +1,4 @@
-"""Review: the lockout message names the configured lock time, not a fixed 15 minutes."""
+"""The lockout message names the configured lock time, not a fixed 15 minutes."""
 
 
 def test_lockout_message_follows_the_setting(db_session, app, client, make_user):

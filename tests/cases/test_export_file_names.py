@@ -1,4 +1,4 @@
-"""Review: file names the user downloads carry Beijing time."""
+"""File names the user downloads carry Beijing time."""
 
 
 def test_export_file_is_named_with_beijing_time(db_session, make_user, login_as):

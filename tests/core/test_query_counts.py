@@ -1,6 +1,6 @@
-"""Review: list pages run a fixed number of queries however many rows they show (no N+1)."""
+"""List pages run a fixed number of queries however many rows they show (no N+1)."""
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.cases.services import KIND_LABELS
 from app.engine.deploy import deploy_files
@@ -13,21 +13,6 @@ PAGES = ["/cases/", "/cases/export?format=csv", "/inbox/department", "/inbox/", 
 # The first batch uses 7 bureaus, the second 6 more: a per-row or per-bureau lazy load shows as growth.
 UNITS = ("350100", "350102", "350121", "350181", "350200", "350203", "350206",
          "350300", "350302", "350322", "350400", "350404", "350481")
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def _on(self, *args, **kwargs):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._on)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._on)
 
 
 @pytest.fixture()
@@ -74,22 +59,57 @@ def _report(db, code, week):
                   figures={"period": {}, "cumulative": {}}, remarks="", status="draft", generated_at=utcnow()))
 
 
-def _counts(app, engine, client):
+def _counts(client, count_queries):
     out = {}
     for url in PAGES:
-        with QueryCounter(engine) as qc:
+        with count_queries() as counter:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        out[url] = qc.count
+        out[url] = counter.count
     return out
 
 
-def test_list_pages_do_not_query_per_row(db_session, app, engine, world, login_as):
+def test_list_pages_do_not_query_per_row(db_session, world, login_as, count_queries):
     head, add = world
     client = login_as(head)
     add(7)  # one case of each kind, so both measurements take the same code paths
-    few = _counts(app, engine, client)
+    few = _counts(client, count_queries)
     add(14)
-    many = _counts(app, engine, client)
+    many = _counts(client, count_queries)
     grown = {url: (few[url], many[url]) for url in PAGES if many[url] > few[url]}
     assert grown == {}
+
+
+# Statements of the hot paths, pinned: a change that adds one fails here and must say why.
+# Task completion: lock, task row, restore, state UPDATE, inbox rows, audit rows, case facts.
+PINNED = {"complete_task": 15, "inbox_page": 14, "case_page": 14}
+
+
+@pytest.fixture()
+def lifecycle_case(db_session, make_user, make_case):
+    deploy_files({"hazard_investigation.bpmn": lifecycle_xml("hazard_investigation").encode("utf-8")},
+                 form_exists=None)
+    clerk = make_user("350121")
+    case = make_case("hazard_investigation", user_id=clerk.id)
+    db_session.flush()
+    return clerk, case
+
+
+def test_hot_paths_run_a_pinned_number_of_statements(db_session, lifecycle_case, login_as, count_queries):
+    from app.engine import service
+
+    clerk, case = lifecycle_case
+    client = login_as(clerk)
+    task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready"))
+    counts = {}
+    for name, url in (("inbox_page", "/inbox/department"), ("case_page", f"/cases/{case.id}")):
+        client.get(url)  # warm: the first request of a session loads the user's rights
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts[name] = counter.count
+    db_session.expire_all()
+    with count_queries() as counter:
+        service.complete_task(task.id, clerk, {})
+        db_session.flush()
+    counts["complete_task"] = counter.count
+    assert counts == PINNED, "\n".join(counter.statements)

@@ -1,4 +1,4 @@
-"""Review: odd query strings and form values answer 2xx/3xx/4xx with a page, never a 500."""
+"""Odd query strings and form values answer 2xx/3xx/4xx with a page, never a 500."""
 import pytest
 
 PAGES = ["/cases/", "/cases/export", "/inbox/", "/inbox/department", "/inbox/done", "/notifications/",

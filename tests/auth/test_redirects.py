@@ -1,4 +1,4 @@
-"""Review: after login (and after a case form) the user never lands on another site."""
+"""After login (and after a case form) the user never lands on another site."""
 import pytest
 
 from app.auth.guards import local_path

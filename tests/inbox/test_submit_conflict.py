@@ -1,4 +1,4 @@
-"""Review: submitting a task whose instance an admin suspended keeps the typed form and says why."""
+"""Submitting a task whose instance an admin suspended keeps the typed form and says why."""
 from sqlalchemy import select
 
 from app.engine import service

@@ -1,4 +1,4 @@
-"""Review: exported workbooks never turn typed text into live formulas, and odd characters do not break them."""
+"""Exported workbooks never turn typed text into live formulas, and odd characters do not break them."""
 import io
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Review sweep: every endpoint that takes an id refuses a user of another city (福州 case, 厦门 user)."""
+"""Every endpoint that takes an id refuses a user of another city (福州 case, 厦门 user)."""
 import io
 
 import pytest
