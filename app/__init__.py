@@ -24,6 +24,7 @@ def create_app(overrides=None):
     _register_blueprints(app)
     _register_cli(app)
     _register_expression_helpers()
+    _register_engine_hooks()
     return app
 
 
@@ -77,7 +78,19 @@ def _register_cli(app):
         register(app)
 
 
+
 def _register_expression_helpers():
     from app.calendar import register_expression_helpers
 
     register_expression_helpers()
+
+
+def _register_engine_hooks():
+    # The engine imports no domain: the calendar, the forms and the case's bureau are handed to it.
+    from app.calendar.deadlines import due_datetime
+    from app.cases.services import case_unit_id
+    from app.engine.hooks import register_hooks
+    from app.formdefs.registry import get_registry
+
+    register_hooks(due_datetime=due_datetime, case_unit_id=case_unit_id,
+                   form_checker=lambda: get_registry().__contains__)

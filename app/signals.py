@@ -14,3 +14,8 @@ task_created = _signals.signal("task-created")
 case_ended = _signals.signal("case-ended")
 # sender: the HumanTask row; kwargs: assignee_id, actor_id, at (assigned, delegated or claimed for someone else)
 task_assigned = _signals.signal("task-assigned")
+# sender: the case id; kwargs: process_key, outcome ("completed" | "cancelled"), at (a process instance ended)
+instance_ended = _signals.signal("instance-ended")
+# sender: the parent case id; kwargs: instance_id, process_key, payload, user_id.
+# A process threw `start:<process_key>`; the receiver opens the follow-up case and returns its id.
+follow_up_requested = _signals.signal("follow-up-requested")

@@ -1,14 +1,14 @@
 """`flask users ...`: create users and reset passwords."""
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.auth.accounts import create_user, set_password
 from app.auth.models import OrgUnit
 from app.auth.services import find_user
+from app.cli import SchemaCheckedGroup
 from app.db import db, unit_of_work
 
-users_cli = AppGroup("users", help="用户管理")
+users_cli = SchemaCheckedGroup("users", help="用户管理")
 
 
 @users_cli.command("create")

@@ -3,13 +3,13 @@ import logging
 from contextlib import contextmanager
 
 import click
-from flask.cli import AppGroup
 
 from app.calendar.deadlines import UNIT_DAYS, UNIT_WORKING_DAYS, compute_due_date
 from app.calendar.workdays import as_date, get_calendar
+from app.cli import SchemaCheckedGroup
 from app.clock import local_today
 
-calendar_cli = AppGroup("calendar", help="工作日日历与法定期限：计算期限、维护节假日调整记录。")
+calendar_cli = SchemaCheckedGroup("calendar", help="工作日日历与法定期限：计算期限、维护节假日调整记录。")
 
 
 def register_cli(app):

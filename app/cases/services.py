@@ -76,6 +76,12 @@ def process_data(case: Case) -> dict:
     return data
 
 
+def case_unit_id(case_id) -> int | None:
+    """The org unit of a case's bureau (the engine routes its tasks from it)."""
+    case = db.get(Case, case_id)
+    return case.org_unit_id if case is not None else None
+
+
 def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:
     """A case started by another case's process (e.g. one disposal case per failed sample)."""
     parent = db.get(Case, parent_case_id) if parent_case_id else None
@@ -96,8 +102,9 @@ def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:
     return case.id
 
 
-def on_process_ended(case_id, process_key, outcome, now):
+def on_process_ended(case_id, process_key, outcome, at):
     """Close (or cancel) the case when its lifecycle process ends."""
+    now = at
     case = db.get(Case, case_id)
     if case is None or case.kind != process_key or case.status != "open":
         return
@@ -115,7 +122,13 @@ def merge_case_facts(case_id, sender=None, *, data, **_kw):
         case.facts = {**(case.facts or {}), **data}
 
 
+def _on_follow_up_requested(parent_case_id, *, process_key, payload, user_id, **_kw):
+    return open_follow_up_case(parent_case_id, process_key, payload, user_id)
+
+
 signals.task_completed.connect(merge_case_facts)
+signals.instance_ended.connect(on_process_ended)
+signals.follow_up_requested.connect(_on_follow_up_requested)
 
 
 def get_or_create_enterprise(uscc, name, **fields) -> Enterprise:

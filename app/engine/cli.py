@@ -4,10 +4,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app.cli import SchemaCheckedGroup
 from app.db import db, unit_of_work
 from app.engine.errors import DeployError
 
-processes_cli = AppGroup("processes", help="流程定义：部署与查看")
+processes_cli = SchemaCheckedGroup("processes", help="流程定义：部署与查看")
 db_cli = AppGroup("db", help="数据库迁移")
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.audit.services import record_event
 from app.db import db, utcnow
+from app.engine.hooks import hook
 from app.engine.models import ProcessDefinition
 from app.engine.parsing import parse_bundle
 
@@ -45,10 +46,7 @@ def deployed_context_files():
 
 def form_exists_check():
     """A predicate telling whether forms/ has a form for a key (the deploy check)."""
-    from app.formdefs.registry import get_registry
-
-    registry = get_registry()
-    return lambda key: key in registry
+    return hook("form_checker")()
 
 
 def deploy_files(files: dict, *, user_id=None, form_exists="default") -> list[DeployResult]:

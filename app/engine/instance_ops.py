@@ -7,7 +7,7 @@ from app.audit.services import record_event
 from app.db import db
 from app.engine import runtime
 from app.engine.models import ProcessInstance
-from app.engine.service import ACTIVE, StepResult, _load, _require_status, _save, lock_instance
+from app.engine.operation import ACTIVE, StepResult, load_workflow, operate
 from app.errors import InvalidInput, NotFound
 
 RESETTABLE = ACTIVE + ("error",)
@@ -55,7 +55,7 @@ def resettable_tasks(instance_id) -> list[ResetTarget]:
     if inst.status not in RESETTABLE:
         return []
     targets, seen = [], set()
-    for task in _completed_user_tasks(_load(inst)):
+    for task in _completed_user_tasks(load_workflow(inst)):
         if task.task_spec.bpmn_id not in seen:
             seen.add(task.task_spec.bpmn_id)
             targets.append(ResetTarget(task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id))
@@ -66,27 +66,22 @@ def reset_to_task(instance_id, spec_name, user_id, reason) -> StepResult:
     """Move the token back to the latest completed run of user task `spec_name`; later work is withdrawn."""
     if not (reason or "").strip():
         raise InvalidInput("请填写退回原因")
-    inst = lock_instance(instance_id)
-    _require_status(inst, RESETTABLE)
-    wf = _load(inst)
-    done = _completed_user_tasks(wf, spec_name)
-    if not done:
-        title = inst.definition.meta.get("elements", {}).get(spec_name, {}).get("name", spec_name)
-        raise InvalidInput(f"任务“{title}”在本实例中尚未办理完成，不能退回到该任务", spec_name=spec_name)
-    task = done[-1]
-    title = task.task_spec.bpmn_name or spec_name
-    # data=None: the task starts again from the data it received, not what it produced.
-    wf.reset_from_task_id(task.id)
-    forget_dropped_events(wf)
-    record_event("instance_reset", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
-                 summary=f"退回到“{title}”：{reason.strip()}"[:300],
-                 data={"spec_name": spec_name, "task_title": title, "reason": reason.strip(),
-                       "previous_status": inst.status})
-    inst.error_type = inst.error_message = inst.error_element = ""
-    inst.error_at = None
-    error = None
-    try:
-        runtime.run_guarded(runtime.advance, wf)
-    except runtime.StepFailed as exc:
-        error = exc
-    return _save(inst, wf, user_id, error)
+    with operate(instance_id, allowed=RESETTABLE, user_id=user_id) as op:
+        inst, wf = op.inst, op.wf
+        done = _completed_user_tasks(wf, spec_name)
+        if not done:
+            title = inst.definition.meta.get("elements", {}).get(spec_name, {}).get("name", spec_name)
+            raise InvalidInput(f"任务“{title}”在本实例中尚未办理完成，不能退回到该任务", spec_name=spec_name)
+        task = done[-1]
+        title = task.task_spec.bpmn_name or spec_name
+        # data=None: the task starts again from the data it received, not what it produced.
+        wf.reset_from_task_id(task.id)
+        forget_dropped_events(wf)
+        record_event("instance_reset", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
+                     summary=f"退回到“{title}”：{reason.strip()}"[:300],
+                     data={"spec_name": spec_name, "task_title": title, "reason": reason.strip(),
+                           "previous_status": inst.status})
+        inst.error_type = inst.error_message = inst.error_element = ""
+        inst.error_at = None
+        op.run(lambda: runtime.run_guarded(runtime.advance, wf))
+    return op.result

@@ -14,8 +14,8 @@ from app.engine import runtime
 from app.engine.deploy import get_definition
 from app.engine.instance_ops import forget_dropped_events
 from app.engine.models import ProcessInstance
+from app.engine.operation import ACTIVE, StepResult, load_workflow, operate
 from app.engine.serializer import SPEC_CACHE, serializer_for
-from app.engine.service import ACTIVE, StepResult, _load, _require_status, _save, lock_instance
 from app.errors import Conflict, InvalidInput, NotFound
 
 # A task in one of these states has run or holds the token now.
@@ -123,7 +123,7 @@ def check_migration(instance_id, target_definition_id) -> MigrationCheck:
     if inst is None:
         raise NotFound("流程实例不存在", instance_id=instance_id)
     target = _target(inst, target_definition_id)
-    check = _check(inst, _load(inst), target)[0]
+    check = _check(inst, load_workflow(inst), target)[0]
     if inst.status not in ACTIVE:
         check.reasons.insert(0, "只有运行中或等待中的流程实例可以迁移")
     return check
@@ -133,33 +133,28 @@ def migrate_instance(instance_id, target_definition_id, user_id, reason) -> Step
     """Move a running instance to another version of its process; Conflict listing reasons if unsafe."""
     if not (reason or "").strip():
         raise InvalidInput("请填写迁移原因")
-    inst = lock_instance(instance_id)
-    _require_status(inst, ACTIVE)
-    target = _target(inst, target_definition_id)
-    wf = _load(inst)
-    check, new_spec, new_subs, top_diff = _check(inst, wf, target)
-    if not check.is_safe:
-        raise Conflict("该流程实例不能安全迁移：" + "；".join(check.reasons), reasons=check.reasons)
-    # Resetting waiting tasks would restart their timers; the statutory clock must keep running.
-    timers = {t.id: t.internal_data["event_value"] for t in wf.get_tasks(state=TaskState.WAITING)
-              if "event_value" in t.internal_data}
-    migrate_workflow(top_diff, wf, new_spec)
-    wf.subprocess_specs = new_subs
-    forget_dropped_events(wf)
-    for task_id, value in timers.items():
-        if task_id in wf.tasks:
-            wf.tasks[task_id].internal_data["event_value"] = value
-    old = inst.definition
-    inst.definition_id, inst.definition = target.id, target
-    record_event("instance_migrated", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
-                 summary=f"{old.key} v{old.version} → v{target.version}：{reason.strip()}"[:300],
-                 data={"from_definition_id": old.id, "from_version": old.version,
-                       "to_definition_id": target.id, "to_version": target.version,
-                       "reason": reason.strip(), "added": check.added, "changed": check.changed,
-                       "removed": check.removed})
-    error = None
-    try:
-        runtime.run_guarded(runtime.advance, wf)
-    except runtime.StepFailed as exc:
-        error = exc
-    return _save(inst, wf, user_id, error)
+    with operate(instance_id, user_id=user_id) as op:
+        inst, wf = op.inst, op.wf
+        target = _target(inst, target_definition_id)
+        check, new_spec, new_subs, top_diff = _check(inst, wf, target)
+        if not check.is_safe:
+            raise Conflict("该流程实例不能安全迁移：" + "；".join(check.reasons), reasons=check.reasons)
+        # Resetting waiting tasks would restart their timers; the statutory clock must keep running.
+        timers = {t.id: t.internal_data["event_value"] for t in wf.get_tasks(state=TaskState.WAITING)
+                  if "event_value" in t.internal_data}
+        migrate_workflow(top_diff, wf, new_spec)
+        wf.subprocess_specs = new_subs
+        forget_dropped_events(wf)
+        for task_id, value in timers.items():
+            if task_id in wf.tasks:
+                wf.tasks[task_id].internal_data["event_value"] = value
+        old = inst.definition
+        inst.definition_id, inst.definition = target.id, target
+        record_event("instance_migrated", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
+                     summary=f"{old.key} v{old.version} → v{target.version}：{reason.strip()}"[:300],
+                     data={"from_definition_id": old.id, "from_version": old.version,
+                           "to_definition_id": target.id, "to_version": target.version,
+                           "reason": reason.strip(), "added": check.added, "changed": check.changed,
+                           "removed": check.removed})
+        op.run(lambda: runtime.run_guarded(runtime.advance, wf))
+    return op.result

@@ -10,6 +10,7 @@ from app.auth.services import find_user, resolve_acting_unit
 from app.clock import LOCAL_TZ
 from app.engine import runtime
 from app.engine.bpmn_meta import DUE_SHORTHAND
+from app.engine.hooks import hook
 from app.engine.models import HumanTask
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -34,24 +35,27 @@ def due_from_value(value):
 
 def compute_due(rule, created_at, wf, task):
     """Due time of a new task from its dueRule: "15WD", "60D", "24H" or an expression."""
-    from app.calendar.deadlines import due_datetime
-
     if not rule:
         return None
     if DUE_SHORTHAND.match(rule):
-        return due_datetime(created_at, rule.replace(" ", ""))
+        return hook("due_datetime")(created_at, rule.replace(" ", ""))
     return due_from_value(runtime.evaluate(wf, task, rule))
 
 
-def sync_human_tasks(inst, wf, case, meta, now, actor_id=None):
-    """Create rows for new READY user tasks, cancel rows whose task vanished; return new rows."""
-    open_rows = {r.task_uuid: r for r in db_open_rows(inst.id)}
+def sync_human_tasks(inst, wf, case_unit_id, meta, now, actor_id=None, rows=None):
+    """Create rows for new READY user tasks, cancel rows whose task vanished; return new rows.
+
+    `rows`: the instance's open rows when the caller already read them under the lock.
+    """
+    if rows is None:
+        rows = db_open_rows(inst.id)
+    open_rows = {r.task_uuid: r for r in rows if r.status == "ready"}
     ready = {str(t.id): t for t in runtime.ready_user_tasks(wf)}
     created = []
     for uuid, task in ready.items():
         if uuid in open_rows:
             continue
-        created.append(_create_row(inst, wf, task, case, meta, now, actor_id))
+        created.append(_create_row(inst, wf, task, case_unit_id, meta, now, actor_id))
     for uuid, row in open_rows.items():
         if uuid not in ready:
             row.status = "cancelled"
@@ -78,13 +82,12 @@ def task_properties(meta, task) -> dict:
     return meta.get("user_tasks", {}).get(task.task_spec.bpmn_id, {})
 
 
-def _create_row(inst, wf, task, case, meta, now, actor_id):
+def _create_row(inst, wf, task, case_unit, meta, now, actor_id):
     from app.db import db
 
     spec = task.task_spec
     props = task_properties(meta, task)
     level = props.get("orgLevel") or "case"
-    case_unit = case.org_unit_id if case is not None else None
     row = HumanTask(
         instance_id=inst.id, case_id=inst.case_id, task_uuid=str(task.id), spec_name=spec.bpmn_id or spec.name,
         title=(spec.bpmn_name or props.get("name") or spec.bpmn_id or "")[:200],

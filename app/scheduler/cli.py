@@ -1,9 +1,10 @@
 """`flask scheduler run`: the scheduler as its own process (the scale deployment)."""
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
-scheduler_cli = AppGroup("scheduler", help="定时任务调度")
+from app.cli import SchemaCheckedGroup
+
+scheduler_cli = SchemaCheckedGroup("scheduler", help="定时任务调度")
 
 
 @scheduler_cli.command("run")

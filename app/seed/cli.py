@@ -1,10 +1,10 @@
 """`flask seed ...`: reference data and the demo province."""
 import click
-from flask.cli import AppGroup
 
+from app.cli import SchemaCheckedGroup
 from app.db import unit_of_work
 
-seed_cli = AppGroup("seed", help="基础数据与演示数据")
+seed_cli = SchemaCheckedGroup("seed", help="基础数据与演示数据")
 
 
 @seed_cli.command("reference")

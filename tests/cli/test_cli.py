@@ -41,3 +41,14 @@ def test_installation_secret_is_random_kept_and_private(tmp_path):
     assert len(first) == 64 and installation_secret(path) == first
     assert installation_secret(tmp_path / "other" / "secret_key") != first
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_commands_on_a_database_without_migrations_say_what_to_run(tmp_path):
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    bare = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"})
+    result = bare.test_cli_runner().invoke(args=["calendar", "deadline", "2026-09-30", "--days", "5", "--working"])
+    assert result.exit_code == 1
+    assert "数据库尚未初始化" in result.output and "flask --app wsgi db upgrade" in result.output
+    assert "Traceback" not in result.output and "no such table" not in result.output

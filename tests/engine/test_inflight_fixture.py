@@ -12,6 +12,7 @@ from app.db import utcnow
 from app.engine import service
 from app.engine.deploy import deploy_files
 from app.engine.models import HumanTask, ProcessInstance
+from app.engine.operation import load_workflow
 from app.engine.tasksync import sync_human_tasks
 from app.seed.reference import unit_by_code
 
@@ -27,8 +28,8 @@ def test_saved_inflight_instance_continues(db_session, make_case, make_user):
                            status="running", state=state, started_at=utcnow(), updated_at=utcnow())
     db_session.add(inst)
     db_session.flush()
-    wf = service._load(inst)
-    sync_human_tasks(inst, wf, case, inst.definition.meta, utcnow())
+    wf = load_workflow(inst)
+    sync_human_tasks(inst, wf, case.org_unit_id, inst.definition.meta, utcnow())
 
     [decide] = db_session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)).all()
     assert (decide.spec_name, decide.org_unit_id) == ("decide", unit_by_code("350100").id)
@@ -39,7 +40,7 @@ def test_saved_inflight_instance_continues(db_session, make_case, make_user):
     service.complete_task(close.id, make_user("350121", ["quality_supervision"]), {})
     assert inst.status == "completed"
     # Data computed inside the call activity before the save survives the round trip.
-    assert service._load(inst).data["deadline"] == "2026-10-23"
+    assert load_workflow(inst).data["deadline"] == "2026-10-23"
 
 
 def test_saved_state_equals_the_library_serialization_without_spec(db_session, make_case):
@@ -54,7 +55,7 @@ def test_saved_state_equals_the_library_serialization_without_spec(db_session, m
                            started_at=utcnow(), updated_at=utcnow())
     db_session.add(inst)
     db_session.flush()
-    wf = service._load(inst)
+    wf = load_workflow(inst)
     assert wf.subprocesses, "the fixture is inside a started call activity"
     library = json.loads(serializer_for("spiff").serialize_json(wf))
     for key in SPEC_KEYS:

@@ -1,0 +1,204 @@
+"""One operation on one process instance: lock -> load -> act -> save, in the caller's transaction.
+
+Every change to an instance goes through `operate()` (or `save()` for a new instance):
+
+    with operate(instance_id, allowed=ACTIVE, user_id=user.id) as op:
+        op.run(lambda: runtime.advance(op.wf))
+    return op.result
+
+Saving writes the state, the inbox rows, the next timer due time and the audit rows, then flushes;
+the caller's boundary commits.
+"""
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import signals
+from app.audit.services import record_event
+from app.db import db, is_postgres, utcnow
+from app.engine import runtime
+from app.engine.hooks import hook
+from app.engine.models import HumanTask, PendingMessage, ProcessInstance
+from app.engine.serializer import state_to_workflow, workflow_to_state
+from app.engine.tasksync import sync_human_tasks
+from app.errors import Conflict, NotFound
+
+ACTIVE = ("running", "waiting")
+STATUS_LABELS = {"suspended": "已挂起", "error": "出错", "completed": "已办结", "cancelled": "已撤销",
+                 "running": "运行中", "waiting": "等待中"}
+
+
+@dataclass
+class StepResult:
+    """What an engine call did, in plain values."""
+
+    instance_id: int
+    status: str
+    case_id: int | None
+    new_task_ids: list = field(default_factory=list)
+    error: str = ""
+    error_element: str = ""
+
+
+@dataclass
+class Operation:
+    """A locked instance, its restored workflow, and (after the block) the saved result."""
+
+    inst: ProcessInstance
+    wf: object
+    user_id: int | None
+    open_rows: list | None = None  # the instance's open inbox rows, when the caller already read them
+    error: runtime.StepFailed | None = None
+    result: StepResult | None = None
+    is_discarded: bool = False
+
+    def discard(self) -> None:
+        """Leave the instance as it was: nothing is saved when the block ends."""
+        self.is_discarded = True
+
+    def run(self, action) -> None:
+        """Run an engine action, then deliver stored messages now awaited; a library error is kept
+        (the instance goes to status error, the user's work stays)."""
+        try:
+            action()
+            deliver_pending(self)
+        except runtime.StepFailed as exc:
+            self.error = exc
+
+
+def _locked(stmt):
+    stmt = stmt.execution_options(populate_existing=True)
+    if is_postgres():
+        stmt = stmt.with_for_update(of=ProcessInstance)
+    return db.scalar(stmt)
+
+
+def lock_instance(instance_id) -> ProcessInstance:
+    """Load an instance for change: row lock on PostgreSQL; the version column guards everywhere."""
+    inst = _locked(select(ProcessInstance).where(ProcessInstance.id == instance_id))
+    if inst is None:
+        raise NotFound("流程实例不存在", instance_id=instance_id)
+    return inst
+
+
+def lock_instance_of_task(human_task_id) -> ProcessInstance:
+    """Lock the instance an inbox task belongs to, in one statement (NotFound when no such task)."""
+    owner = select(HumanTask.instance_id).where(HumanTask.id == human_task_id).scalar_subquery()
+    inst = _locked(select(ProcessInstance).where(ProcessInstance.id == owner))
+    if inst is None:
+        raise NotFound("任务不存在", task_id=human_task_id)
+    return inst
+
+
+def open_rows(instance_id) -> list[HumanTask]:
+    """The instance's open inbox rows, read fresh (under the instance lock)."""
+    stmt = (select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "ready")
+            .execution_options(populate_existing=True))
+    return list(db.scalars(stmt))
+
+
+def require_status(inst, allowed) -> None:
+    """Conflict (in Chinese) unless the instance is in one of the allowed statuses."""
+    if inst.status not in allowed:
+        raise Conflict(f"流程实例当前状态为“{STATUS_LABELS.get(inst.status, inst.status)}”，不能执行此操作",
+                       status=inst.status)
+
+
+def load_workflow(inst):
+    """Restore the instance's workflow from its state and its definition's cached spec."""
+    d = inst.definition
+    return state_to_workflow(inst.state, (d.id, d.sha256), lambda: d.spec_json, d.dialect)
+
+
+@contextmanager
+def operate(instance_id=None, *, inst=None, allowed=ACTIVE, user_id=None, rows=None) -> Iterator[Operation]:
+    """Lock (unless `inst` is already locked), check the status, restore; save when the block ends."""
+    inst = inst if inst is not None else lock_instance(instance_id)
+    require_status(inst, allowed)
+    op = Operation(inst, load_workflow(inst), user_id, open_rows=rows)
+    yield op
+    if not op.is_discarded:
+        op.result = save(op)
+
+
+def deliver_pending(op: Operation) -> None:
+    """Deliver stored messages (arrived before anything waited) that the workflow now awaits."""
+    from app.engine.messages import message_title
+
+    inst, wf = op.inst, op.wf
+    if inst.case_id is None:
+        return
+    while True:
+        waiting = runtime.waiting_message_names(wf)
+        if not waiting:
+            return  # nothing waits for a message: no stored one can be delivered
+        stmt = (select(PendingMessage).where(PendingMessage.case_id == inst.case_id,
+                                             PendingMessage.delivered_at.is_(None),
+                                             PendingMessage.name.in_(waiting))
+                .order_by(PendingMessage.id).limit(1))
+        msg = db.scalar(stmt)
+        if msg is None:
+            return
+        msg.delivered_at, msg.instance_id = utcnow(), inst.id
+        record_event("message_delivered", case_id=inst.case_id, instance_id=inst.id, actor_id=op.user_id,
+                     summary=message_title(inst.definition, msg.name), data={"name": msg.name, "payload": msg.payload})
+        runtime.deliver_message(wf, msg.name, msg.payload, inst.definition.dialect)
+
+
+def save(op: Operation) -> StepResult:
+    """Persist state, status, next timer, inbox rows and audit rows; tell the domains what ended."""
+    inst, wf, error, user_id = op.inst, op.wf, op.error, op.user_id
+    now = utcnow()
+    # Drain thrown messages before serializing: left in the state they would be re-sent on every save.
+    outgoing = wf.get_events()
+    inst.state = workflow_to_state(wf, inst.definition.dialect)
+    inst.updated_at = now
+    # Every instance column is set before the inbox sync's queries autoflush, so it is one UPDATE.
+    previous = inst.status
+    if error is not None:
+        inst.status, inst.error_type, inst.error_message = "error", error.error_type[:60], error.message
+        inst.error_element, inst.error_at = error.element[:100], now
+        inst.next_timer_at = None
+    else:
+        inst.status = runtime.status_of(wf)
+        inst.next_timer_at = runtime.next_timer_at(wf)
+        if inst.status == "completed" and previous != "completed":
+            inst.ended_at = now
+    case_unit_id = hook("case_unit_id")(inst.case_id) if inst.case_id is not None else None
+    created = sync_human_tasks(inst, wf, case_unit_id, inst.definition.meta, now, user_id, op.open_rows)
+    _dispatch_outgoing(inst, outgoing, user_id)
+    if error is not None:
+        record_event("instance_error", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
+                     summary=error.element, data={"type": error.error_type, "message": error.message}, at=now)
+    elif inst.status == "completed" and previous != "completed":
+        record_event("instance_completed", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id, at=now)
+        announce_end(inst, "completed", now)
+    flush()
+    return StepResult(inst.id, inst.status, inst.case_id, [r.id for r in created],
+                      error.message if error else "", error.element if error else "")
+
+
+def _dispatch_outgoing(inst, events, user_id):
+    """Messages thrown to the outside: `start:<process_key>` asks for a follow-up case."""
+    from app.engine.outbox import dispatch
+
+    for event in events:
+        name = getattr(event.event_definition, "name", "")
+        dispatch(inst, name, event.payload, user_id)
+
+
+def announce_end(inst, outcome, now) -> None:
+    """Tell the domains an instance ended (the cases domain closes or cancels its case)."""
+    if inst.case_id is not None:
+        signals.instance_ended.send(inst.case_id, process_key=inst.definition.key, outcome=outcome, at=now)
+
+
+def flush() -> None:
+    """Flush; a concurrent update of the same instance becomes a Conflict (HTTP 409)."""
+    try:
+        db.flush()
+    except StaleDataError as exc:
+        raise Conflict("流程已被他人同时更新，请刷新后重试") from exc
