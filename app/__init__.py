@@ -42,6 +42,9 @@ def _register_blueprints(app):
     from app.home.views import bp as home_bp
 
     register_template_globals(app)
+    from app.calendar.display import register_template_globals as register_calendar_globals
+
+    register_calendar_globals(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     from app.cases.views import bp as cases_bp
@@ -64,6 +67,9 @@ def _register_blueprints(app):
     from app.operations.views import bp as operations_bp
 
     app.register_blueprint(operations_bp)
+    from app.calendar.views import bp as calendar_bp
+
+    app.register_blueprint(calendar_bp)
     register_error_handlers(app)
 
 

@@ -1,5 +1,5 @@
 """Flask extensions (unbound) and their wiring: login, CSRF, i18n."""
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -14,7 +14,9 @@ SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
 
 
 def select_locale():
-    """The user's choice (session, then profile), else Chinese."""
+    """The user's choice (session, then profile), else Chinese (also for commands and jobs: no request)."""
+    if not has_request_context():
+        return "zh_Hans_CN"
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:
         return chosen

@@ -18,6 +18,9 @@ EVENT_LABELS = {
     "report_generated": "生成报表", "report_regenerated": "重新生成报表", "report_remarks_saved": "填写报表说明",
     "report_submitted": "报送报表", "login_locked": "登录锁定",
     "external_event_registered": "登记外部事项",
+    "calendar_day_set": "录入工作日历", "calendar_day_deleted": "删除工作日历录入",
+    "calendar_holidays_set": "录入放假安排", "calendar_year_confirmed": "确认年度节假日安排",
+    "calendar_year_withdrawn": "撤销年度节假日确认",
 }
 
 

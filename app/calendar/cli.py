@@ -40,8 +40,9 @@ def _without_fallback_log():
 def uncovered_warning(year):
     """The Chinese warning shown when a year has neither package data nor overrides."""
     return (
-        f"警告：{year} 年的法定节假日和调休安排尚未收录（节假日数据包未覆盖，也没有调整记录），"
-        f"已暂按周一至周五计算工作日；请管理员用 `flask calendar set-override` 补录。"
+        f"警告：{year} 年的法定节假日和调休安排尚未收录（节假日数据包未覆盖，也未经管理员确认录入完整），"
+        f"已暂按周一至周五计算工作日；请系统管理员在“工作日历”页面（或用 `flask calendar set-override`、"
+        f"`flask calendar confirm-year`）补录并确认。"
     )
 
 
@@ -98,6 +99,22 @@ def delete_override_command(day):
         click.echo(f"{target.isoformat()} 没有调整记录。")
 
 
+@calendar_cli.command("confirm-year")
+@click.argument("year", type=int)
+@click.option("--source", required=True, help="依据的通知，如“国办发明电〔2026〕7号”。")
+def confirm_year_command(year, source):
+    """确认某年的放假和调休安排已按国务院办公厅通知录入完整（此后该年期限不再标注估算）。"""
+    from app.calendar.overrides import confirm_year
+    from app.db import unit_of_work
+
+    try:
+        with unit_of_work():
+            confirm_year(year, source)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已确认 {year} 年节假日安排录入完整。")
+
+
 @calendar_cli.command("list-overrides")
 @click.option("--year", type=int, default=None, help="只列出某一年。")
 def list_overrides_command(year):
@@ -129,8 +146,10 @@ def coverage_command(from_year, to_year):
     for row in coverage_report(range(first, last + 1)):
         if row.covered_by_package:
             status = "已覆盖"
+        elif row.confirmed is not None:
+            status = f"已录入并确认（{row.confirmed.source}）" if row.confirmed.source else "已录入并确认"
         elif row.override_count:
-            status = "依据调整记录（请确认已录入全年安排）"
+            status = "已有调整记录，尚未确认录入完整：暂按周一至周五估算"
         else:
             status = "未覆盖：暂按周一至周五计算"
         package = "有" if row.covered_by_package else "无"

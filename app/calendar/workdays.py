@@ -65,9 +65,10 @@ def _package_is_workday(day):
 class WorkCalendar:
     """The working-day calendar: overrides first, then the package, else Monday to Friday."""
 
-    def __init__(self, overrides=None):
+    def __init__(self, overrides=None, confirmed_years=()):
         self._overrides = {as_date(k): bool(v) for k, v in (overrides or {}).items()}
         self._override_years = frozenset(d.year for d in self._overrides)
+        self._confirmed_years = frozenset(int(y) for y in confirmed_years)
         self._fallback_years = set()
         self._lock = threading.Lock()
 
@@ -87,11 +88,11 @@ class WorkCalendar:
         return year in self._override_years
 
     def is_year_covered(self, year):
-        """True when the package covers the year or an admin has entered overrides for it."""
-        return package_covers_year(year) or self.has_overrides_for(year)
+        """True when the package covers the year or an admin has entered its schedule and confirmed it."""
+        return package_covers_year(year) or year in self._confirmed_years
 
     def uncovered_years(self, years):
-        """The years (from an iterable such as a range) that neither package nor overrides cover."""
+        """The years (from an iterable such as a range) whose working days are only estimated (Mon-Fri)."""
         return sorted({y for y in years if not self.is_year_covered(y)})
 
     def is_workday(self, day):
@@ -110,7 +111,7 @@ class WorkCalendar:
             if year in self._fallback_years:
                 return
             self._fallback_years.add(year)
-        _log_fallback_once(year, self.has_overrides_for(year))
+        _log_fallback_once(year, self.is_year_covered(year))
 
     def next_workday(self, day):
         """The day itself when it is a working day, otherwise the next working day."""
@@ -230,9 +231,9 @@ def get_calendar():
         generation = _generation
     # Query outside the lock: the DB may be slow and another thread may load concurrently,
     # which only costs a duplicate read.
-    overrides = _load_overrides()
-    calendar = WorkCalendar(overrides or {})
-    if overrides is None:
+    loaded = _load_overrides()
+    calendar = WorkCalendar(*(loaded or ({}, ())))
+    if loaded is None:
         return calendar  # no database bound: do not cache, so it is read once one is
     with _lock:
         # An override saved while we were reading makes this result stale; keep it uncached.
@@ -244,10 +245,10 @@ def get_calendar():
 def _load_overrides():
     from sqlalchemy.exc import UnboundExecutionError
 
-    from app.calendar.overrides import load_override_map
+    from app.calendar.overrides import load_confirmed_years, load_override_map
 
     try:
-        return load_override_map()
+        return load_override_map(), load_confirmed_years()
     except UnboundExecutionError:
         # Pure computations (scripts, unit tests) run without a database: package only.
         log.debug("no database bound; calendar overrides not loaded")

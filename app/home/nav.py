@@ -13,6 +13,7 @@ NAV = [
     ("reports.index", "统计报表", "report_viewer"),
     ("admin.processes", "流程管理", "process_admin"),
     ("operations.instances", "实例运维", "process_admin"),
+    ("calendar.index", "工作日历", "system_admin"),
 ]
 
 

@@ -280,8 +280,8 @@ def test_cli_deadline_warns_for_uncovered_year(runner):
     assert "2027 年" in result.stderr and "警告" in result.stderr
 
 
-def test_cli_deadline_no_warning_when_overrides_exist(runner):
-    workdays.set_default_calendar(WorkCalendar({D(2027, 1, 1): False}))
+def test_cli_deadline_no_warning_when_the_year_is_confirmed(runner):
+    workdays.set_default_calendar(WorkCalendar({D(2027, 1, 1): False}, confirmed_years={2027}))
     result = runner.invoke(args=["calendar", "deadline", "2026-12-31", "--days", "3", "--working"])
     assert result.stdout.strip() == "2027-01-06"
     assert result.stderr == ""

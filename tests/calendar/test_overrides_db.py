@@ -8,6 +8,7 @@ from flask import Flask
 from app.calendar import workdays
 from app.calendar.cli import register_cli
 from app.calendar.overrides import (
+    confirm_year,
     coverage_report,
     delete_override,
     list_overrides,
@@ -80,7 +81,9 @@ def test_default_calendar_sees_saved_override_at_once(db_session):
     assert after is not before
     assert not after.is_workday(D(2027, 1, 1))
     assert after.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
-    assert after.is_year_covered(2027)
+    assert not after.is_year_covered(2027)  # one entered day: still an estimate until confirmed
+    confirm_year(2027, "国办发明电〔2026〕7号")
+    assert get_calendar().is_year_covered(2027)
 
     delete_override(D(2027, 1, 1))
     assert get_calendar().is_workday(D(2027, 1, 1))
@@ -95,8 +98,10 @@ def test_coverage_report(db_session):
     set_override(D(2027, 1, 1), False, "元旦")
     set_override(D(2027, 2, 6), True, "调休")
     report = coverage_report(range(2025, 2028))
-    assert [tuple(r) for r in report] == [(2025, True, 0), (2026, True, 0), (2027, False, 2)]
-    assert report[2].covered_by_package is False
+    assert [tuple(r)[:3] for r in report] == [(2025, True, 0), (2026, True, 0), (2027, False, 2)]
+    assert report[2].covered_by_package is False and not report[2].is_covered
+    confirm_year(2027, "国办发明电〔2026〕7号")
+    assert coverage_report([2027])[0].is_covered and coverage_report([2027])[0].confirmed.source.startswith("国办")
     assert coverage_report([]) == []
 
 
@@ -128,7 +133,11 @@ def test_cli_set_list_delete_override(runner):
 
     result = runner.invoke(args=["calendar", "deadline", "2026-12-31", "--days", "1", "--working"])
     assert result.stdout.strip() == "2027-01-04"
-    assert result.stderr == ""
+    assert "尚未收录" in result.stderr  # until the year is confirmed as entered in full
+    result = runner.invoke(args=["calendar", "confirm-year", "2027", "--source", "国办发明电〔2026〕7号"])
+    assert result.exit_code == 0 and "已确认 2027 年" in result.stdout
+    result = runner.invoke(args=["calendar", "deadline", "2026-12-31", "--days", "1", "--working"])
+    assert result.stdout.strip() == "2027-01-04" and result.stderr == ""
 
     result = runner.invoke(args=["calendar", "delete-override", "2027-01-01"])
     assert "已删除" in result.stdout
@@ -148,5 +157,5 @@ def test_cli_coverage(runner):
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert lines[1].startswith("2026  有  0  已覆盖")
-    assert lines[2].startswith("2027  无  1  依据调整记录")
+    assert lines[2].startswith("2027  无  1  已有调整记录，尚未确认录入完整")
     assert lines[3].startswith("2028  无  0  未覆盖")

@@ -143,6 +143,9 @@ def test_uncovered_year_with_overrides():
     # Admin-entered test data (not the real 2027 schedule): New Year's Day off and a
     # make-up Saturday.
     cal = WorkCalendar({D(2027, 1, 1): False, D(2027, 1, 9): True})
+    # A few entered days do not make the year known: only an admin's confirmation does.
+    assert not cal.is_year_covered(2027) and cal.uncovered_years(range(2026, 2028)) == [2027]
+    cal = WorkCalendar({D(2027, 1, 1): False, D(2027, 1, 9): True}, confirmed_years={2027})
     assert cal.is_year_covered(2027)
     assert cal.uncovered_years(range(2026, 2028)) == []
     assert cal.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
@@ -167,7 +170,7 @@ def fake_loader(monkeypatch):
 
     def load():
         calls.append(1)
-        return {D(2027, 1, 1): False}
+        return {D(2027, 1, 1): False}, set()
 
     workdays.set_default_calendar(None)
     workdays.invalidate_cache()
