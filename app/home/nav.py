@@ -14,6 +14,7 @@ NAV = [
     ("admin.processes", "流程管理", "process_admin"),
     ("operations.instances", "实例运维", "process_admin"),
     ("calendar.index", "工作日历", "system_admin"),
+    ("api.index", "API 令牌", "system_admin"),
 ]
 
 
