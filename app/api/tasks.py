@@ -84,7 +84,7 @@ class TaskItem(MethodView):
     def get(self, task_id):
         """One task with the fields its form accepts."""
         task = _visible_task(task_id)
-        out = TaskOut().dump(task)
+        out = {name: getattr(task, name) for name in TaskOut().fields}
         out["form_fields"] = _form_fields(_form_def(task)) if task.form_key else []
         return out
 
