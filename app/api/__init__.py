@@ -15,7 +15,7 @@ API_CONFIG = {
 def init_app(app):
     """Register the API blueprints, the docs and the token admin page; no CSRF on token calls."""
     from app.api.cases import blp as cases_blp
-    from app.api.core import QSFlowApi
+    from app.api.core import QSFlowApi, numeric_bounds
     from app.api.tasks import blp as tasks_blp
     from app.api.views import bp as admin_bp
     from app.extensions import csrf
@@ -25,6 +25,7 @@ def init_app(app):
     api = QSFlowApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer", "description": "管理员签发的 API 令牌"}}},
         "security": [{"bearer": []}]})
+    api.ma_plugin.converter.add_attribute_function(numeric_bounds)
     for blueprint in (cases_blp, tasks_blp, *_exchange_blueprints()):
         # The API authenticates by token only, never by the session cookie: CSRF cannot ride on it.
         csrf.exempt(blueprint)

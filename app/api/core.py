@@ -1,16 +1,20 @@
 """The flask-smorest Api of QSFlow: problem+json errors in the OpenAPI document, token auth on every blueprint."""
 import http
+from decimal import Decimal
 
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 from app.errors import PROBLEM_JSON
 
 
 class ProblemSchema(Schema):
     """An error (RFC 9457 problem details) with a Chinese title; `errors` holds field messages."""
+
+    class Meta:
+        unknown = INCLUDE  # extension members (e.g. `field`) are allowed by RFC 9457
 
     type = fields.Str(metadata={"example": "about:blank"})
     title = fields.Str(metadata={"description": "问题类别（中文）"})
@@ -44,6 +48,12 @@ class QSFlowApi(Api):
         response = {"description": "错误（application/problem+json，RFC 9457）", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+
+def numeric_bounds(self, field, ret, **_kw):
+    """apispec keeps a Decimal field's range as Decimal, which JSON writes as a string; OpenAPI wants numbers."""
+    return {key: float(ret[key]) for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+            if isinstance(ret.get(key), (str, Decimal))}
 
 
 class ApiBlueprint(SmorestBlueprint):
