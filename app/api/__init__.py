@@ -35,4 +35,6 @@ def init_app(app):
 
 
 def _exchange_blueprints():
-    return ()
+    from app.api.exchange import blp as exchange_blp
+
+    return (exchange_blp,)

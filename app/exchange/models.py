@@ -25,6 +25,8 @@ class SamplingResult(Base):
     model: Mapped[str] = mapped_column(String(100), default="")
     batch: Mapped[str] = mapped_column(String(100), default="")
     lab: Mapped[str] = mapped_column(String(200), default="")
+    report_date: Mapped[date | None] = mapped_column(Date)
+    goods_value: Mapped[object] = mapped_column(Numeric(14, 2), default=0)
     conclusion: Mapped[str] = mapped_column(String(10))  # pass / fail
     failed_items: Mapped[list] = mapped_column(JSONType, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))  # of the normalized row: same row -> no change

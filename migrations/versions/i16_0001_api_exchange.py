@@ -112,6 +112,8 @@ def upgrade():
     sa.Column('model', sa.String(length=100), nullable=False),
     sa.Column('batch', sa.String(length=100), nullable=False),
     sa.Column('lab', sa.String(length=200), nullable=False),
+    sa.Column('report_date', sa.Date(), nullable=True),
+    sa.Column('goods_value', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('conclusion', sa.String(length=10), nullable=False),
     sa.Column('failed_items', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),

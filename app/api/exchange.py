@@ -1,0 +1,83 @@
+"""/api/v1/sampling-results (e-CQS) and /api/v1/complaints (12315): JSON batches, per-row outcomes."""
+from marshmallow import Schema, fields, validate
+
+from app.api.auth import current_api_user, requires
+from app.api.core import ApiBlueprint
+from app.exchange import complaints, ecqs
+
+blp = ApiBlueprint("api_exchange", __name__, url_prefix="/api/v1",
+                   description="数据交换：e-CQS 抽检结果导入、12315 投诉举报接收")
+
+MAX_BATCH = 500
+
+
+class SamplingBatchIn(Schema):
+    """{"results": [...]} — each item as SamplingResultSchema (see docs/api.md for the fields)."""
+
+    results = fields.List(fields.Dict(), required=True,
+                          validate=validate.Length(min=1, max=MAX_BATCH, error=f"每批 1-{MAX_BATCH} 条"),
+                          metadata={"description": "抽检结果；字段见 SamplingResult 模型（docs/api.md）"})
+
+
+class ComplaintBatchIn(Schema):
+    """{"complaints": [...]} — each item as ComplaintSchema."""
+
+    complaints = fields.List(fields.Dict(), required=True,
+                             validate=validate.Length(min=1, max=MAX_BATCH, error=f"每批 1-{MAX_BATCH} 条"),
+                             metadata={"description": "投诉举报；字段见 Complaint 模型（docs/api.md）"})
+
+
+class ResultRowOut(Schema):
+    """What one row did: created / updated / unchanged / error."""
+
+    row = fields.Int()
+    report_no = fields.Str()
+    outcome = fields.Str()
+    errors = fields.Dict()
+    case_id = fields.Int(allow_none=True)
+    case_number = fields.Str()
+
+
+class LeadRowOut(Schema):
+    """What one complaint did: created / duplicate / error, and where it went."""
+
+    row = fields.Int()
+    number = fields.Str()
+    outcome = fields.Str()
+    errors = fields.Dict()
+    department_code = fields.Str()
+    org_unit_name = fields.Str()
+
+
+class ImportOut(Schema):
+    """Counts per outcome and the rows."""
+
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int())
+    rows = fields.List(fields.Dict())
+
+
+def _counts(outcomes) -> dict:
+    out = {}
+    for o in outcomes:
+        out[o.outcome] = out.get(o.outcome, 0) + 1
+    return out
+
+
+@blp.route("/sampling-results", methods=["POST"])
+@requires("sampling:import")
+@blp.arguments(SamplingBatchIn)
+@blp.response(200, ImportOut)
+def import_sampling_results(body):
+    """Import e-CQS results; idempotent by report no.; a failed result opens a disposal in the territorial bureau."""
+    outcomes = ecqs.import_results(current_api_user(), body["results"])
+    return {"counts": _counts(outcomes), "rows": ResultRowOut(many=True).dump(outcomes)}
+
+
+@blp.route("/complaints", methods=["POST"])
+@requires("complaints:import")
+@blp.arguments(ComplaintBatchIn)
+@blp.response(200, ImportOut)
+def import_complaints(body):
+    """Take in 12315 complaints and reports; deduplicated by the 12315 number; each becomes a lead."""
+    outcomes = complaints.import_complaints(current_api_user(), body["complaints"])
+    return {"counts": _counts(outcomes), "rows": LeadRowOut(many=True).dump(outcomes)}
