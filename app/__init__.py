@@ -71,7 +71,11 @@ def _register_blueprints(app):
 
     app.register_blueprint(calendar_bp)
     from app import api
+    from app.exchange.views import bp as exchange_bp
+    from app.exchange.views import public_bp
 
+    app.register_blueprint(exchange_bp)
+    app.register_blueprint(public_bp)
     api.init_app(app)
     register_error_handlers(app)
 

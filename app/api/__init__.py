@@ -35,6 +35,7 @@ def init_app(app):
 
 
 def _exchange_blueprints():
+    from app.api.disclosures import blp as disclosures_blp
     from app.api.exchange import blp as exchange_blp
 
-    return (exchange_blp,)
+    return (exchange_blp, disclosures_blp)
