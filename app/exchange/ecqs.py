@@ -236,7 +236,17 @@ def _open_disposal(user, result, unit):
     # Through the start form's own schema and service, so the case is the one a clerk would register.
     get_or_create_enterprise(result.uscc, result.sampled_party, region_code=unit.code)
     data = FailedSampleSchema().load(start_form_data(result))
-    return intake.register_failed_sample(user, data, org_unit=unit)
+    case = intake.register_failed_sample(user, data, org_unit=unit)
+    # The sampling record's fields the start form does not (yet) take still belong on the case's record.
+    merge_case_facts(case.id, data={k: v for k, v in record_facts(result).items() if k not in case.facts})
+    return case
+
+
+def record_facts(result: SamplingResult) -> dict:
+    """The e-CQS sampling record as case facts (DOMAIN.md section 4: product and sampling fields)."""
+    return {"sampling_task_no": result.task_no, "sampling_date": result.sampling_date.isoformat(),
+            "brand": result.brand, "model": result.model, "batch": result.batch,
+            "named_producer_name": result.producer, "sampled_party": result.sampled_party}
 
 
 def tally_sampling_task(user, task_no):

@@ -94,3 +94,26 @@ def test_bad_files_and_rights(client, make_user, login_as):
     assert stale.status_code == 400
     outsider = login_as(make_user("350100", departments=("credit",)))
     assert outsider.get("/exchange/import/sampling").status_code == 403
+
+
+def test_api_file_upload_for_both_imports(client, db_session, library, make_token, make_enterprise):
+    ent = make_enterprise()
+    _user, headers = make_token("350100", departments=("quality_supervision", "consumer_protection"))
+    data = _xlsx(ecqs.TEMPLATE_HEADERS, _sampling_rows(ent.uscc)).getvalue()
+    first = client.post("/api/v1/sampling-results/file", headers=headers,
+                        data={"file": (io.BytesIO(data), "results.xlsx")}, content_type="multipart/form-data")
+    assert first.status_code == 200 and first.get_json()["counts"] == {"created": 2, "error": 1}
+    case = db_session.get(Case, db_session.scalar(select(SamplingResult.case_id).where(
+        SamplingResult.report_no == "BG-X1")))
+    assert (case.facts["brand"], case.facts["model"], case.facts["batch"]) == ("好壶", "HK-1", "20260101")
+    again = client.post("/api/v1/sampling-results/file", headers=headers,
+                        data={"file": (io.BytesIO(data), "results.xlsx")}, content_type="multipart/form-data")
+    assert again.get_json()["counts"] == {"unchanged": 2, "error": 1}
+    text = ",".join(complaints.TEMPLATE_HEADERS) + f"\n12315-F,投诉,{day(-1)},某商行,,350121,其他,插座,插座发热\n"
+    leads = client.post("/api/v1/complaints/file", headers=headers,
+                        data={"file": (io.BytesIO(text.encode("utf-8-sig")), "c.csv")},
+                        content_type="multipart/form-data")
+    assert leads.status_code == 200 and leads.get_json()["counts"] == {"created": 1}
+    wrong = client.post("/api/v1/complaints/file", headers=headers,
+                        data={"file": (io.BytesIO(b"x"), "c.pdf")}, content_type="multipart/form-data")
+    assert wrong.status_code == 400 and wrong.mimetype == "application/problem+json"
