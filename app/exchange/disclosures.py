@@ -155,7 +155,12 @@ def export_record(item: CreditDisclosure) -> dict:
 
 
 def _on_task_completed(case_id, *, form_key=None, data=None, user_id=None, **_kw):
-    if form_key == DISCLOSURE_FORM_KEY and data and data.get("disclosure_date"):
+    if form_key != DISCLOSURE_FORM_KEY or not (data or {}).get("disclosure_date"):
+        return
+    facts = (db.get(Case, case_id).facts or {}) if db.get(Case, case_id) else {}
+    # A case without a decision on record (a hand-built process, an older case) is not a disclosure to
+    # publish; completing its task must still succeed.
+    if facts.get("decision_no") and facts.get("decision_date"):
         publish_from_case(case_id, published_on=date.fromisoformat(str(data["disclosure_date"])[:10]),
                           user_id=user_id)
 

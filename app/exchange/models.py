@@ -64,7 +64,8 @@ class CreditDisclosure(Base):
     __tablename__ = "credit_disclosure"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), unique=True)
-    decision_no: Mapped[str] = mapped_column(String(60), unique=True)
+    # Numbers are unique per bureau, kind and year only (DOMAIN.md section 9): the case identifies a disclosure.
+    decision_no: Mapped[str] = mapped_column(String(60), index=True)
     party_name: Mapped[str] = mapped_column(String(200), index=True)
     uscc: Mapped[str] = mapped_column(String(18), default="", index=True)
     legal_representative: Mapped[str] = mapped_column(String(60), default="")

@@ -87,10 +87,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_credit_disclosure_case_id_case')),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_credit_disclosure_org_unit_id_org_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_disclosure')),
-    sa.UniqueConstraint('case_id', name=op.f('uq_credit_disclosure_case_id')),
-    sa.UniqueConstraint('decision_no', name=op.f('uq_credit_disclosure_decision_no'))
+    sa.UniqueConstraint('case_id', name=op.f('uq_credit_disclosure_case_id'))
     )
     with op.batch_alter_table('credit_disclosure', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_disclosure_decision_no'), ['decision_no'], unique=False)
         batch_op.create_index(batch_op.f('ix_credit_disclosure_display_until'), ['display_until'], unique=False)
         batch_op.create_index(batch_op.f('ix_credit_disclosure_org_unit_id'), ['org_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_credit_disclosure_party_name'), ['party_name'], unique=False)
@@ -149,6 +149,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_credit_disclosure_party_name'))
         batch_op.drop_index(batch_op.f('ix_credit_disclosure_org_unit_id'))
         batch_op.drop_index(batch_op.f('ix_credit_disclosure_display_until'))
+        batch_op.drop_index(batch_op.f('ix_credit_disclosure_decision_no'))
 
     op.drop_table('credit_disclosure')
     with op.batch_alter_table('complaint_lead', schema=None) as batch_op:

@@ -104,3 +104,12 @@ def test_export_as_json_and_csv_within_the_tokens_region(client, db_session, lib
     assert lines[0].startswith("行政处罚决定书文号,当事人名称,统一社会信用代码") and item.decision_no in lines[1]
     _user, elsewhere = make_token("350200", departments=("credit",), scopes=("disclosures:read",))
     assert client.get("/api/v1/disclosures", headers=elsewhere).get_json() == []
+
+
+def test_task_without_a_decision_on_record_still_completes(db_session, library, make_case, make_user):
+    case = make_case("penalty_case", "350121", start_process=False, facts={"decision_date": day(-2)})
+    start_instance("credit_disclosure", case.id, process_data(case))
+    task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready"))
+    complete_task(task.id, make_user("350121", departments=("credit",)), {"disclosure_date": day(0)})
+    assert db_session.get(HumanTask, task.id).status == "completed"
+    assert db_session.scalar(select(CreditDisclosure).where(CreditDisclosure.case_id == case.id)) is None
