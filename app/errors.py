@@ -136,4 +136,17 @@ def register_error_handlers(app):
         for values in (request.args, request.form):
             if any("\x00" in v for v in values.values()) or any("\x00" in k for k in values):
                 return render_error(400, _("输入内容含有无效字符（NUL），请检查后重新提交"), error="invalid_input")
+        if request.is_json and _has_nul(request.get_json(silent=True)):
+            return render_error(400, _("输入内容含有无效字符（NUL），请检查后重新提交"), error="invalid_input")
         return None
+
+
+def _has_nul(value) -> bool:
+    # A JSON body (the API) may nest its strings in objects and lists.
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False

@@ -49,6 +49,8 @@ def read_rows(filename: str, data: bytes, headers: dict[str, str]) -> list[dict]
     raw = _raw_rows(filename, data)
     if not raw:
         raise InvalidInput("文件为空", field="file")
+    if any("\x00" in v for row in raw for v in row):
+        raise InvalidInput("文件含有无效字符（NUL），请检查后重新上传", field="file")
     columns = [headers.get(h.replace(" ", "").replace("\n", "")) for h in raw[0]]
     if not any(columns):
         raise InvalidInput("未找到可识别的表头，请使用模板的列名", field="file")

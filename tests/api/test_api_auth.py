@@ -69,3 +69,11 @@ def test_csrf_spares_token_calls_but_guards_web_forms(client, make_token, csrf_e
     assert response.get_json()["kind"] == "supervision_sampling"
     refused = client.post("/cases/start/sampling", data={"plan_name": "x"})
     assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+
+
+def test_nul_in_a_json_body_is_refused_before_any_query(client, make_token):
+    _user, headers = make_token()
+    response = client.post("/api/v1/complaints", headers=headers,
+                           json={"complaints": [{"number": "a\x00b", "kind": "complaint"}]})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "NUL" in response.get_json()["detail"]
