@@ -4,9 +4,10 @@ from flask.views import MethodView
 from app.api.auth import current_api_user, requires
 from app.api.core import ApiBlueprint
 from app.api.paging import LINK_HEADERS, link_headers
-from app.api.schemas import CaseDetailOut, CaseListItem, EventResultOut, MessageOut
+from app.api.schemas import CaseDetailOut, CaseIdsOut, CaseListItem, EventResultOut, MessageOut
 from app.cases import external, intake, queries
 from app.cases.schemas import (
+    CampaignSchema,
     CaseFilterSchema,
     ExternalEventSchema,
     FailedSampleSchema,
@@ -73,6 +74,16 @@ def start_risk_signal(data):
 def start_sampling(data):
     """Start a supervision sampling task (supervision_sampling)."""
     return _start("sampling", data)
+
+
+@blp.route("/campaign", methods=["POST"])
+@requires("tasks:work")
+@blp.arguments(CampaignSchema)
+@blp.response(201, CaseIdsOut)
+def start_campaign(data):
+    """Launch a self-inspection campaign: one hazard_investigation case per enterprise (all or nothing)."""
+    cases = intake.launch_campaign(current_api_user(), data)
+    return {"ids": [c.id for c in cases], "numbers": [c.number for c in cases]}
 
 
 @blp.route("/<int:case_id>/events")

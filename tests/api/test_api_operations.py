@@ -88,3 +88,18 @@ def test_outside_event_reaches_the_waiting_process(client, db_session, library, 
     unknown = client.post(f"/api/v1/cases/{case_id}/events", headers=headers,
                           json={"message": "no_such_event", "received_date": day(0), "note": "x"})
     assert unknown.status_code == 400
+
+
+def test_campaign_start_opens_one_case_per_enterprise(client, library, make_token, make_enterprise):
+    ent = make_enterprise()
+    _user, headers = make_token("350121")
+    response = client.post("/api/v1/cases/campaign", headers=headers, json={
+        "campaign_name": "燃气具专项排查", "product_category": "gas_appliance", "product_name": "燃气灶",
+        "self_inspection_due": day(20), "inspection_due": day(50), "enterprise_ids": [ent.id],
+        "enterprise_lines": "91110108551385082Q,福州燃气具有限公司"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert len(response.get_json()["ids"]) == 2
+    bad = client.post("/api/v1/cases/campaign", headers=headers, json={
+        "campaign_name": "燃气具专项排查", "product_category": "gas_appliance", "product_name": "燃气灶",
+        "self_inspection_due": day(20), "inspection_due": day(50), "enterprise_lines": "12345,某公司"})
+    assert bad.status_code == 400 and "第 1 行" in bad.get_json()["detail"]

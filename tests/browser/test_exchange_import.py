@@ -41,3 +41,12 @@ def test_upload_preview_and_import(page, login, live_server, tmp_path):
     assert number.startswith("BH-350121-")
     link.click()
     assert number in page.content()
+
+
+def test_api_docs_render_from_local_files(page, live_server):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/api/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() >= 15
+    assert requested and all(url.startswith(live_server.url) for url in requested)  # no CDN
