@@ -225,6 +225,10 @@ def _apply(user, clean, outcome):
         event = "sampling_result_corrected"
     if result.conclusion == "fail" and result.case_id is None:
         result.case_id = _open_disposal(user, result, unit).id
+    elif result.case_id is not None and changed:
+        # The disposal's record follows the corrected result; a result corrected to 合格 does not close the
+        # case: its clerks decide (the audit row below tells them).
+        merge_case_facts(result.case_id, data=case_record(result))
     outcome.case_id = result.case_id
     outcome.case_number = db.get(Case, result.case_id).number if result.case_id else ""
     record_event(event, case_id=result.case_id, actor_id=user.id, at=now,
@@ -240,6 +244,13 @@ def _open_disposal(user, result, unit):
     # The sampling record's fields the start form does not (yet) take still belong on the case's record.
     merge_case_facts(case.id, data={k: v for k, v in record_facts(result).items() if k not in case.facts})
     return case
+
+
+def case_record(result: SamplingResult) -> dict:
+    """The disposal case's record fields that come from the result (the start form's facts plus the record)."""
+    return {"sample_no": result.sample_no, "test_report_no": result.report_no, "test_lab": result.lab,
+            "test_date": (result.report_date or result.sampling_date).isoformat(),
+            "failed_items": result.failed_items, "sampling_conclusion": result.conclusion, **record_facts(result)}
 
 
 def record_facts(result: SamplingResult) -> dict:

@@ -58,6 +58,7 @@ def test_sampling_import_is_idempotent_and_corrections_are_audited(client, db_se
     assert db_session.get(SamplingResult, failed.id).failed_items[0]["measured"] == "0.95mA"
     event = db_session.scalar(select(CaseEvent).where(CaseEvent.event_type == "sampling_result_corrected"))
     assert event.case_id == case.id and event.data["changed"] == ["failed_items"]
+    assert db_session.get(Case, case.id).facts["failed_items"][0]["measured"] == "0.95mA"
     assert db_session.scalar(select(func.count()).select_from(Case).where(
         Case.kind == "failed_sample_disposal")) == 1
 
