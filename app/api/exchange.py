@@ -55,6 +55,7 @@ class LeadRowOut(Schema):
     errors = fields.Dict()
     department_code = fields.Str()
     org_unit_name = fields.Str()
+    case_id = fields.Int(allow_none=True, metadata={"description": "举报：已开启的行政处罚案件（立案审查）"})
 
 
 class ImportOut(Schema):

@@ -1,5 +1,7 @@
 """12315 complaints and reports: deduplicated by the 12315 number, each routed as a lead to consumer
-protection (complaints) or enforcement (reports) of the territorial bureau, with its product class."""
+protection (complaints) or enforcement (reports) of the territorial bureau, with its product class.
+
+A report also opens a penalty case whose first task, 立案审查, is enforcement's lead check (15 WD)."""
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError, fields, validate
@@ -7,10 +9,12 @@ from sqlalchemy import func, select
 
 from app.audit.services import record_event
 from app.auth.services import is_in_scope, unit_ids_in_scope
-from app.cases.categories import PRODUCT_CATEGORIES
+from app.cases.categories import KEY_CATEGORIES, PRODUCT_CATEGORIES
 from app.cases.jurisdiction import territorial_unit
 from app.cases.schemas import BAD_DATE, DATE_RANGE, REQUIRED, Uscc, _Base, flat_errors
+from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db, utcnow
+from app.errors import AppError
 from app.exchange.models import ComplaintLead
 from app.exchange.regions import enterprise_region
 
@@ -61,6 +65,7 @@ class LeadOutcome:
     errors: dict = field(default_factory=dict)
     department_code: str = ""
     org_unit_name: str = ""
+    case_id: int | None = None
 
 
 def row_from_sheet(cells: dict) -> dict:
@@ -104,21 +109,46 @@ def preview_complaints(user, rows) -> list[LeadOutcome]:
 def import_complaints(user, rows) -> list[LeadOutcome]:
     """Store each new complaint as a lead (a known 12315 number changes nothing); audited."""
     seen, out = set(), []
-    now = utcnow()
     for n, raw in enumerate(rows, start=1):
         outcome, plan = _plan(user, n, raw, seen)
         if plan is not None:
-            clean, department, unit = plan
-            lead = ComplaintLead(**{k: v for k, v in clean.items() if k != "uscc"}, uscc=clean.get("uscc") or "",
-                                 department_code=department, org_unit_id=unit.id, imported_by_id=user.id,
-                                 imported_at=now)
-            db.add(lead)
-            db.flush()
-            record_event("complaint_lead_received", actor_id=user.id, at=now,
-                         summary=f"12315 {lead.number} → {unit.name}",
-                         data={"lead_id": lead.id, "number": lead.number, "department": department})
+            try:
+                with db.begin_nested():  # one row that cannot go in must not sink the batch
+                    outcome.case_id = _store(user, *plan)
+            except AppError as exc:
+                seen.discard(plan[0]["number"])
+                outcome.outcome, outcome.errors = "error", {"_row": [exc.message]}
         out.append(outcome)
     return out
+
+
+def _store(user, clean, department, unit) -> int | None:
+    now = utcnow()
+    lead = ComplaintLead(**{k: v for k, v in clean.items() if k != "uscc"}, uscc=clean.get("uscc") or "",
+                         department_code=department, org_unit_id=unit.id, imported_by_id=user.id, imported_at=now)
+    db.add(lead)
+    db.flush()
+    if department == "enforcement":
+        lead.case_id = _open_lead_check(user, lead, unit).id
+    record_event("complaint_lead_received", case_id=lead.case_id, actor_id=user.id, at=now,
+                 summary=f"12315 {lead.number} → {unit.name}",
+                 data={"lead_id": lead.id, "number": lead.number, "department": department})
+    return lead.case_id
+
+
+def _open_lead_check(user, lead, unit):
+    # A report is checked and the decision to open a case taken within 15 WD (DOMAIN.md section 10): that is
+    # the penalty case's first task, 立案审查, in the territorial bureau's enforcement office.
+    enterprise = None
+    if lead.uscc:
+        enterprise = get_or_create_enterprise(lead.uscc, lead.enterprise_name or lead.uscc,
+                                              region_code=lead.region_code or unit.code)
+    subject = lead.enterprise_name or lead.product_name or lead.number
+    facts = {"lead_source": "complaint", "lead_summary": lead.description, "reason": lead.description,
+             "complaint_no": lead.number, "complaint_received_date": lead.received_date.isoformat()}
+    return open_case("penalty_case", unit, title=f"12315举报：{subject}（{lead.number}）", enterprise=enterprise,
+                     product_category=lead.product_category, product_name=lead.product_name,
+                     is_key_product=lead.product_category in KEY_CATEGORIES, facts=facts, user_id=user.id)
 
 
 def list_leads(user, *, page=1, per_page=20) -> tuple[list[ComplaintLead], int]:

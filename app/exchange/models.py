@@ -54,6 +54,7 @@ class ComplaintLead(Base):
     department_code: Mapped[str] = mapped_column(String(40), index=True)  # consumer_protection / enforcement
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="new")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))  # a report's penalty case (lead check)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     imported_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
 

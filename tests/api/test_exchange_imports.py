@@ -97,7 +97,7 @@ def _complaint(number, kind="complaint", **extra):
     return row
 
 
-def test_complaints_are_deduplicated_and_routed(client, db_session, make_token):
+def test_complaints_are_deduplicated_and_routed(client, db_session, library, make_token):
     _user, headers = make_token("350100", departments=("consumer_protection",))
     batch = [_complaint("12315-001"), _complaint("12315-002", "report"), _complaint("12315-003", region_code="")]
     first = client.post("/api/v1/complaints", headers=headers, json={"complaints": batch})
@@ -105,6 +105,14 @@ def test_complaints_are_deduplicated_and_routed(client, db_session, make_token):
     leads = {lead.number: lead for lead in db_session.scalars(select(ComplaintLead))}
     assert leads["12315-001"].department_code == "consumer_protection"
     assert leads["12315-002"].department_code == "enforcement"
+    # The report is enforcement's lead check: a penalty case in the county bureau whose 立案审查 is ready.
+    report_case = db_session.get(Case, leads["12315-002"].case_id)
+    assert report_case.kind == "penalty_case" and report_case.org_unit.code == "350121"
+    assert report_case.facts["complaint_no"] == "12315-002" and leads["12315-001"].case_id is None
+    from app.engine.models import HumanTask
+
+    task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == report_case.id))
+    assert (task.spec_name, task.department_code, task.status) == ("pc_lead_check", "enforcement", "ready")
     assert leads["12315-001"].org_unit_id != leads["12315-003"].org_unit_id  # county vs the importing city
     again = client.post("/api/v1/complaints", headers=headers, json={"complaints": batch})
     assert again.get_json()["counts"] == {"duplicate": 3}
@@ -113,3 +121,13 @@ def test_complaints_are_deduplicated_and_routed(client, db_session, make_token):
                       json={"complaints": [_complaint("12315-004", kind="咨询"), _complaint("X", region_code="350200")]})
     rows = bad.get_json()["rows"]
     assert [r["outcome"] for r in rows] == ["error", "error"] and "kind" in rows[0]["errors"]
+
+
+def test_a_report_whose_case_cannot_open_is_an_error_row_and_the_rest_go_in(client, db_session, make_token):
+    # No process library deployed here: the report's penalty case cannot start.
+    _user, headers = make_token("350100", departments=("consumer_protection",))
+    batch = [_complaint("12315-101"), _complaint("12315-102", "report")]
+    body = client.post("/api/v1/complaints", headers=headers, json={"complaints": batch}).get_json()
+    assert body["counts"] == {"created": 1, "error": 1} and "尚未部署" in body["rows"][1]["errors"]["_row"][0]
+    assert db_session.scalar(select(func.count()).select_from(ComplaintLead)) == 1
+    assert db_session.scalar(select(func.count()).select_from(Case)) == 0

@@ -66,7 +66,7 @@ def test_sampling_xlsx_preview_then_import_then_same_file_again(client, db_sessi
     assert again.count('data-outcome="unchanged"') == 2 and 'id="confirm-form"' not in again
 
 
-def test_complaints_csv_in_gb18030(client, db_session, make_user, login_as):
+def test_complaints_csv_in_gb18030(client, db_session, library, make_user, login_as):
     web = login_as(make_user("350100", departments=("consumer_protection",)))
     text = ",".join(complaints.TEMPLATE_HEADERS) + "\n" + \
         f"12315-A,投诉,{day(-2)},某商行,,350121,电动自行车,电动自行车,充电器起火\n" + \
