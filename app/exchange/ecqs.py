@@ -119,7 +119,10 @@ def start_form_data(result: SamplingResult) -> dict:
             "product_category": result.product_category, "product_name": result.product_name,
             "sample_no": result.sample_no, "test_report_no": result.report_no, "test_lab": result.lab,
             "test_date": (result.report_date or result.sampling_date).isoformat(),
-            "goods_value": str(result.goods_value or 0), "failed_items": result.failed_items}
+            "goods_value": str(result.goods_value or 0), "failed_items": result.failed_items,
+            # The sampling-record fields the start form is gaining (brand, model, batch); until it has them
+            # its schema drops them (unknown = EXCLUDE) and `record_facts` keeps them on the case.
+            "brand": result.brand, "model": result.model, "batch": result.batch}
 
 
 @dataclass
