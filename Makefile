@@ -26,10 +26,12 @@ lock:
 
 app/static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p app/static/vendor/bpmn-js app/static/vendor/echarts
+	mkdir -p app/static/vendor/bpmn-js app/static/vendor/echarts app/static/vendor/swagger-ui
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js app/static/vendor/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets app/static/vendor/bpmn-js/
 	cp node_modules/echarts/dist/echarts.min.js app/static/vendor/echarts/
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+		node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js app/static/vendor/swagger-ui/
 	touch $@
 
 setup: $(STAMP) app/static/vendor/.installed

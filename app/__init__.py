@@ -70,17 +70,25 @@ def _register_blueprints(app):
     from app.calendar.views import bp as calendar_bp
 
     app.register_blueprint(calendar_bp)
+    from app import api
+    from app.exchange.views import bp as exchange_bp
+    from app.exchange.views import public_bp
+
+    app.register_blueprint(exchange_bp)
+    app.register_blueprint(public_bp)
+    api.init_app(app)
     register_error_handlers(app)
 
 
 def _register_cli(app):
+    from app.api.cli import register_cli as api_cli
     from app.auth.cli import register_cli as auth_cli
     from app.calendar.cli import register_cli as calendar_cli
     from app.engine.cli import register_cli as engine_cli
     from app.scheduler.cli import register_cli as scheduler_cli
     from app.seed.cli import register_cli as seed_cli
 
-    for register in (auth_cli, calendar_cli, engine_cli, scheduler_cli, seed_cli):
+    for register in (api_cli, auth_cli, calendar_cli, engine_cli, scheduler_cli, seed_cli):
         register(app)
 
 

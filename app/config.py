@@ -45,6 +45,8 @@ class Config:
     MAIL_SENDER = _env("MAIL_SENDER", "qsflow@localhost")
     # Upper-bureau consent for county/city dishonesty listings (DOMAIN.md: configurable).
     DISHONESTY_LISTING_NEEDS_UPPER_CONSENT = _env("DISHONESTY_LISTING_NEEDS_UPPER_CONSENT", "1") == "1"
+    # Penalty disclosures stay on the public page this many years after the decision (DOMAIN.md: configurable).
+    DISCLOSURE_DISPLAY_YEARS = int(_env("DISCLOSURE_DISPLAY_YEARS", "3"))
     TESTING = False
 
 

@@ -27,6 +27,13 @@ class AppError(Exception):
         return {"error": self.code, "message": self.message, **self.details}
 
 
+class Unauthorized(AppError):
+    """No valid credentials (the JSON API's token is missing, unknown or revoked)."""
+
+    status = 401
+    code = "unauthorized"
+
+
 class NotFound(AppError):
     status = 404
     code = "not_found"
@@ -51,7 +58,8 @@ class InvalidInput(AppError):
 
 MESSAGES = {
     400: "请求有误", 401: "请先登录", 403: "您无权访问该页面", 404: "页面或记录不存在", 405: "不支持的请求方式",
-    409: "数据已被他人更新，请刷新后重试", 413: "上传内容过大", 429: "操作过于频繁，请稍后再试",
+    409: "数据已被他人更新，请刷新后重试", 413: "上传内容过大", 422: "提交的数据未通过校验",
+    429: "操作过于频繁，请稍后再试",
     500: "系统内部错误，已记录，请联系管理员",
 }
 
@@ -115,6 +123,10 @@ def register_error_handlers(app):
     def _http(exc):
         _rollback()
         code = exc.code or 500
+        # webargs (the JSON API's argument parser) hangs the field messages on the exception.
+        messages = (getattr(exc, "data", None) or {}).get("messages")
+        if messages:
+            return render_error(code, first_error(messages), error="invalid_input", errors=messages)
         return render_error(code, _(MESSAGES[code]) if code in MESSAGES else (exc.description or ""))
 
     @app.before_request
@@ -124,4 +136,17 @@ def register_error_handlers(app):
         for values in (request.args, request.form):
             if any("\x00" in v for v in values.values()) or any("\x00" in k for k in values):
                 return render_error(400, _("输入内容含有无效字符（NUL），请检查后重新提交"), error="invalid_input")
+        if request.is_json and _has_nul(request.get_json(silent=True)):
+            return render_error(400, _("输入内容含有无效字符（NUL），请检查后重新提交"), error="invalid_input")
         return None
+
+
+def _has_nul(value) -> bool:
+    # A JSON body (the API) may nest its strings in objects and lists.
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False

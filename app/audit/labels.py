@@ -21,6 +21,11 @@ EVENT_LABELS = {
     "calendar_day_set": "录入工作日历", "calendar_day_deleted": "删除工作日历录入",
     "calendar_holidays_set": "录入放假安排", "calendar_year_confirmed": "确认年度节假日安排",
     "calendar_year_withdrawn": "撤销年度节假日确认",
+    "api_call": "接口调用", "api_call_refused": "接口调用被拒绝", "api_token_created": "签发 API 令牌",
+    "api_token_revoked": "吊销 API 令牌", "sampling_result_imported": "导入抽检结果",
+    "sampling_result_corrected": "更正抽检结果", "sampling_task_tallied": "汇总抽检批次",
+    "complaint_lead_received": "接收 12315 线索", "disclosure_published": "处罚信息公示",
+    "disclosure_withdrawn": "撤下处罚公示",
 }
 
 

@@ -70,8 +70,9 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(round(value, 2))
 
 
-def register_failed_sample(user, data):
-    """Open a failed_sample_disposal case for one failed sample in the user's bureau."""
+def register_failed_sample(user, data, *, org_unit=None):
+    """Open a failed_sample_disposal case for one failed sample in the user's bureau (or `org_unit`: the
+    enterprise's territorial bureau, for results imported from e-CQS)."""
     _require(user, "failed_sample")
     ent = _enterprise(user, data)
     items = [{"item": r["item"], "limit": r["limit"], "measured": r["measured"], "is_safety": bool(r["is_safety"])}
@@ -80,7 +81,7 @@ def register_failed_sample(user, data):
              "test_date": data["test_date"].isoformat(), "failed_items": items, "is_food": data["is_food"],
              "is_consumer_product": data["is_consumer_product"], "goods_value": _number(data["goods_value"])}
     title = f"{data['product_name']}抽检不合格后处理（{data['sample_no']}）"
-    return open_case("failed_sample_disposal", user.org_unit, title=title, enterprise=ent,
+    return open_case("failed_sample_disposal", org_unit or user.org_unit, title=title, enterprise=ent,
                      product_category=data["product_category"], product_name=data["product_name"],
                      is_key_product=data["product_category"] in KEY_CATEGORIES, facts=facts, user_id=user.id)
 

@@ -27,6 +27,8 @@ def _blank_to_none(data):
     # HTML forms and query strings send "" for an empty input; treat it as "not given".
     if hasattr(data, "to_dict"):
         data = data.to_dict()
+    if not hasattr(data, "items"):
+        return data  # not an object (JSON from the API): marshmallow refuses it as an invalid type
     return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
 
 

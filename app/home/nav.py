@@ -8,12 +8,14 @@ NAV = [
     ("home.index", "工作台", None),
     ("inbox.mine", "待办任务", None),
     ("cases.search", "案件查询", None),
+    ("exchange.index", "数据交换", None),
     ("supervision.overdue", "超期督办", "supervisor"),
     ("reports.dashboard", "统计分析", "supervisor"),
     ("reports.index", "统计报表", "report_viewer"),
     ("admin.processes", "流程管理", "process_admin"),
     ("operations.instances", "实例运维", "process_admin"),
     ("calendar.index", "工作日历", "system_admin"),
+    ("api.index", "API 令牌", "system_admin"),
 ]
 
 
