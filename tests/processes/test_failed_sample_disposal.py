@@ -179,7 +179,7 @@ def test_food_window_is_7_working_days_across_the_spring_festival(clock, open_ca
     case.complete("fs_orders", rectify_order_date="2026-03-02", recall_needed=True)
     # Food is not a consumer product under the recall rules here: no recall case.
     assert case.follow_ups("recall") == []
-    case.complete("fs_recheck", recheck_result="pass", rectification_overdue=False)
+    case.complete("fs_recheck", recheck_result="pass", rectification_overdue=False, recheck_date="2026-03-05")
     assert case.status() == ("closed", "completed")
     assert case.follow_ups() == []
 
@@ -195,7 +195,7 @@ def fail_recheck(case):
     case.complete("fs_recheck", recheck_result="fail", rectification_overdue=False, recheck_date="2026-03-05")
     escalation = case.task("fs_escalate")
     assert (escalation.department_code, unit_code(escalation)) == ("quality_supervision", "350000")
-    case.complete("fs_escalate")
+    case.complete("fs_escalate", escalation_date="2026-03-06")
     case.complete("fs_announcement", announcement_date="2026-03-10")
     assert case.ready_names() == ["fs_stop_sale", "fs_traceback", "pc_lead_check"]
     close_side_tracks(case)
