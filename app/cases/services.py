@@ -1,6 +1,6 @@
 """Cases: opening (with numbers), follow-up cases, closing when their process ends."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import signals
 from app.audit.services import record_event
@@ -80,8 +80,19 @@ def process_data(case: Case) -> dict:
             "upper_consent_required": current_app.config["DISHONESTY_LISTING_NEEDS_UPPER_CONSENT"]}
     if case.enterprise is not None:
         data.update(enterprise_uscc=case.enterprise.uscc, enterprise_name=case.enterprise.name)
+    if case.kind == "failed_sample_disposal":
+        # A repeated failure leads to an interview (约谈) of the enterprise.
+        data["earlier_failures"] = _earlier_failures(case)
     data.update(case.facts or {})
     return data
+
+
+def _earlier_failures(case) -> int:
+    """Failed-sample cases of the same enterprise opened before this one."""
+    if case.enterprise_id is None:
+        return 0
+    return db.scalar(select(func.count()).select_from(Case).where(
+        Case.kind == "failed_sample_disposal", Case.enterprise_id == case.enterprise_id, Case.id < case.id)) or 0
 
 
 def case_unit_id(case_id) -> int | None:

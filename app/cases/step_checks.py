@@ -29,6 +29,8 @@ DATE_ORDER = {
                         ("announcement_date", "recheck_date", "公告日期不得早于复查日期（{value}）")],
     "fs_second_recheck": [("second_recheck_date", "announcement_date", "二次复查日期不得早于公告日期（{value}）")],
     "fs_suspension": [("suspension_date", "second_recheck_date", "停业整顿日期不得早于二次复查日期（{value}）")],
+    "fs_certificate": [("check_date", REGISTERED, "核查日期不得早于检验结果登记日期（{value}）")],
+    "fs_interview": [("interview_date", REGISTERED, "约谈日期不得早于检验结果登记日期（{value}）")],
     "fs_letter": [("letter_date", REGISTERED, "发函日期不得早于检验结果登记日期（{value}）")],
     "ar_handle": [("assist_received_date", REGISTERED, "收函日期不得早于发函（立案）日期（{value}）"),
                   ("assist_reply_date", "assist_received_date", "函复日期不得早于收函日期（{value}）")],

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.audit.models import CaseEvent
 from app.db import db
 from app.engine.models import HumanTask
-from tests.processes.conftest import beijing_date, move_to, routed, unit_code
+from tests.processes.conftest import CaseDriver, beijing_date, move_to, routed, unit_code
 
 TRACKS = ["fs_notice", "fs_stop_sale", "fs_traceback", "pc_lead_check"]
 
@@ -261,3 +261,29 @@ def test_second_failure_orders_suspension(clock, open_case_for):
     assert case.follow_up("listed_supervision").case.facts["reason"] == "整改后复查仍不合格"
     assert case.status() == ("closed", "completed")
     assert case.case.facts["second_recheck_result"] == "fail"
+
+
+def test_certified_product_is_checked_by_certification_beside_the_other_tracks(clock, open_case_for):
+    case = open_disposal(open_case_for)
+    case.complete("fs_register", certificate_type="ccc", certificate_no="2024010201234567")
+    assert case.ready_names() == sorted([*TRACKS, "fs_certificate"])
+    assert routed(case.task("fs_certificate"))[:2] == ("certification", "350121")
+    case.complete("fs_certificate", certificate_action="suspend", check_date="2026-03-03")
+    assert case.case.facts["certificate_action"] == "suspend"
+    assert "fs_certificate" not in case.ready_names()
+
+
+def test_a_repeated_failure_of_the_same_enterprise_adds_an_interview(clock, open_case_for, make_enterprise):
+    ent = make_enterprise()
+    first = open_case_for("failed_sample_disposal", facts=start_facts(), enterprise=ent)
+    register(first)
+    first.complete("fs_stop_sale", stop_sale_order_date="2026-03-02")
+    assert "fs_interview" not in first.ready_names()
+    second = open_case_for("failed_sample_disposal", facts=start_facts(sample_no="GB260002"), enterprise=ent).case
+    second = CaseDriver(second, first.rng, first._users)  # the same clerks act on both cases
+    register(second)
+    second.complete("fs_stop_sale", stop_sale_order_date="2026-03-02")
+    interview = second.task("fs_interview")
+    assert routed(interview)[:2] == ("quality_supervision", "350121")
+    second.complete("fs_interview", interview_date="2026-03-05")
+    assert "fs_interview" not in second.ready_names()
