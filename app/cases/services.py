@@ -80,6 +80,9 @@ def process_data(case: Case) -> dict:
             "upper_consent_required": current_app.config["DISHONESTY_LISTING_NEEDS_UPPER_CONSENT"]}
     if case.enterprise is not None:
         data.update(enterprise_uscc=case.enterprise.uscc, enterprise_name=case.enterprise.name)
+    if case.kind == "supervision_sampling":
+        # Production-side sampling is quality supervision's; consumer protection issues circulation-side sampling.
+        data["issuing_department"] = "quality_supervision"
     if case.kind == "failed_sample_disposal":
         # A repeated failure leads to an interview (约谈) of the enterprise.
         data["earlier_failures"] = _earlier_failures(case)

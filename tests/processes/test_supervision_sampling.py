@@ -145,3 +145,19 @@ def test_enterprise_of_a_region_without_a_bureau_goes_to_the_nearest_parent(libr
     producer.region_code = "350125"  # 永泰县: no bureau of its own in the seed, so the city bureau
     case.complete("ss_report", batches=[batch(producer, 10, "fail")])
     assert case.follow_up("failed_sample_disposal").case.org_unit_id == unit_by_code("350100").id
+
+
+def test_circulation_sampling_of_consumer_protection_is_planned_and_summed_up_there(library, clock, open_case_for,
+                                                                                     make_enterprise):
+    facts = {**FACTS, "issuing_department": "consumer_protection", "sampling_link": "circulation"}
+    case = open_case_for(KIND, "350100", facts=facts, product_category="other")
+    assert_task(case, "ss_plan_cp", date(2026, 3, 9), "consumer_protection")
+    case.complete("ss_plan_cp")
+    assert_task(case, "ss_sampling", date(2026, 4, 7), "testing_body")
+    for step in ("ss_sampling", "ss_testing"):
+        case.complete(step)
+    case.complete("ss_report", batches=[batch(make_enterprise(), 3, "pass")])
+    assert case.ready_names() == ["ss_summary_cp"]
+    assert case.task("ss_summary_cp").department_code == "consumer_protection"
+    case.complete("ss_summary_cp")
+    assert case.status() == ("closed", "completed")
