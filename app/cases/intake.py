@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.cases.jurisdiction import territorial_unit
 from app.cases.models import Enterprise
 from app.cases.schemas import KEY_CATEGORIES
 from app.cases.services import get_or_create_enterprise, open_case
@@ -12,11 +13,13 @@ from app.errors import Forbidden, InvalidInput
 from app.formdefs.uscc import normalize_uscc, uscc_problem
 
 # Who may start what (DOMAIN.md section 3): sampling and disposal are quality supervision's work;
-# consumer protection receives 12315 complaint leads, so it may register risk signals too.
+# consumer protection receives 12315 complaint leads, so it may register risk signals too, and it issues
+# circulation-side sampling; enforcement opens penalty cases from leads (线索) with no failed sample behind them.
 START_RIGHTS = {
     "failed_sample": ("quality_supervision",),
     "campaign": ("quality_supervision",),
-    "sampling": ("quality_supervision",),
+    "sampling": ("quality_supervision", "consumer_protection"),
+    "lead": ("enforcement",),
     "risk_signal": ("quality_supervision", "consumer_protection"),
 }
 MAX_CAMPAIGN_ENTERPRISES = 500
@@ -71,8 +74,7 @@ def _number(value):
 
 
 def register_failed_sample(user, data, *, org_unit=None):
-    """Open a failed_sample_disposal case for one failed sample in the user's bureau (or `org_unit`: the
-    enterprise's territorial bureau, for results imported from e-CQS)."""
+    """Open a failed_sample_disposal case in the enterprise's territorial bureau (or the given `org_unit`)."""
     _require(user, "failed_sample")
     ent = _enterprise(user, data)
     items = [{"item": r["item"], "limit": r["limit"], "measured": r["measured"], "is_safety": bool(r["is_safety"])}
@@ -81,7 +83,11 @@ def register_failed_sample(user, data, *, org_unit=None):
              "test_date": data["test_date"].isoformat(), "failed_items": items, "is_food": data["is_food"],
              "is_consumer_product": data["is_consumer_product"], "goods_value": _number(data["goods_value"])}
     title = f"{data['product_name']}抽检不合格后处理（{data['sample_no']}）"
-    return open_case("failed_sample_disposal", org_unit or user.org_unit, title=title, enterprise=ent,
+    # The disposal belongs to the bureau of the enterprise's registered region (DOMAIN.md section 7).
+    unit = org_unit or territorial_unit(ent.region_code) or user.org_unit
+    if unit.id != user.org_unit_id:
+        facts.update(organising_unit_code=user.org_unit.code, organising_unit_name=user.org_unit.name)
+    return open_case("failed_sample_disposal", unit, title=title, enterprise=ent,
                      product_category=data["product_category"], product_name=data["product_name"],
                      is_key_product=data["product_category"] in KEY_CATEGORIES, facts=facts, user_id=user.id)
 
@@ -148,11 +154,25 @@ def register_risk_signal(user, data):
                      is_key_product=data.get("product_category") in KEY_CATEGORIES, facts=facts, user_id=user.id)
 
 
+def register_lead(user, data):
+    """Open a penalty_case in the user's bureau from a lead (线索): enforcement's lead check comes first."""
+    _require(user, "lead")
+    ent = _enterprise(user, data)
+    facts = {"reason": data["reason"], "lead_source": data["lead_source"]}
+    return open_case("penalty_case", user.org_unit, title=data["title"], enterprise=ent,
+                     product_category=data.get("product_category") or "other",
+                     product_name=data.get("product_name") or "",
+                     is_key_product=data.get("product_category") in KEY_CATEGORIES, facts=facts, user_id=user.id)
+
+
 def start_sampling_task(user, data):
     """Open a supervision_sampling case for a sampling plan of the user's bureau."""
     _require(user, "sampling")
     facts = {"plan_name": data["plan_name"], "sample_count": data["sample_count"],
              "sampling_due": data["sampling_due"].isoformat()}
+    if "quality_supervision" not in user.department_codes and "consumer_protection" in user.department_codes:
+        # Circulation-side sampling (流通领域): consumer protection plans and reports it.
+        facts.update(issuing_department="consumer_protection", sampling_link="circulation")
     return open_case("supervision_sampling", user.org_unit, title=f"{data['plan_name']}·{data['product_name']}",
                      product_category=data["product_category"], product_name=data["product_name"],
                      is_key_product=data["product_category"] in KEY_CATEGORIES, facts=facts, user_id=user.id)

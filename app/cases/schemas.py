@@ -19,6 +19,8 @@ DATE_RANGE = validate.Range(min=FIRST_INPUT_DATE, max=LAST_INPUT_DATE,
 TRUTHY = frozenset({"1", "true", "on", True})
 FALSY = frozenset({"0", "false", "off", False})
 SORT_KEYS = ("opened_at", "number", "kind", "status", "title")
+# Where a lead (线索) for a penalty case comes from (the 立案审查 form's choices, without failed samples).
+LEAD_SOURCES = {"inspection": "监督检查发现", "complaint": "投诉举报", "referral": "其他部门移送", "other": "其他"}
 SIGNAL_SOURCES = {"complaint": "投诉举报", "monitoring": "风险监测", "sampling": "抽检发现",
                   "media": "媒体报道", "other": "其他"}
 
@@ -166,6 +168,19 @@ class RiskSignalSchema(EnterpriseSchema):
         # The enterprise is optional for a signal, but if a USCC is typed a name must come with it.
         if data.get("enterprise_uscc") and not data.get("enterprise_name") and not data.get("enterprise_id"):
             raise ValidationError("请填写企业名称", "enterprise_name")
+
+
+class LeadSchema(EnterpriseSchema):
+    """Register a lead (线索) for enforcement's lead check (starts penalty_case with no failed sample)."""
+
+    title = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(min=2, max=200))
+    lead_source = fields.Str(required=True, error_messages=REQUIRED,
+                             validate=validate.OneOf(list(LEAD_SOURCES), error=BAD_CHOICE))
+    reason = fields.Str(required=True, error_messages=REQUIRED,
+                        validate=validate.Length(min=5, max=4000, error="请填写 5-4000 字的描述"))
+    product_category = fields.Str(load_default="other",
+                                  validate=validate.OneOf(list(PRODUCT_CATEGORIES), error=BAD_CHOICE))
+    product_name = fields.Str(load_default="", validate=validate.Length(max=200))
 
 
 class SamplingSchema(ProductSchema):

@@ -1,6 +1,6 @@
 """Cases: opening (with numbers), follow-up cases, closing when their process ends."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import signals
 from app.audit.services import record_event
@@ -15,6 +15,7 @@ KIND_PREFIX = {
     "supervision_sampling": "CC",
     "risk_monitoring": "FX",
     "recall": "ZH",
+    "assist_request": "XC",
 }
 
 KIND_LABELS = {
@@ -25,7 +26,14 @@ KIND_LABELS = {
     "supervision_sampling": "监督抽查任务",
     "risk_monitoring": "风险监测预警",
     "recall": "缺陷产品召回",
+    "assist_request": "协查函办理",
 }
+
+
+# Kinds that run in the bureau of the enterprise's registered region (DOMAIN.md section 7).
+TERRITORIAL_KINDS = frozenset({"failed_sample_disposal"})
+# Kinds about another party than the parent case's enterprise (the producer an assist request is about).
+OTHER_PARTY_KINDS = frozenset({"assist_request"})
 
 
 def next_case_number(kind, org_code, year) -> str:
@@ -72,8 +80,22 @@ def process_data(case: Case) -> dict:
             "upper_consent_required": current_app.config["DISHONESTY_LISTING_NEEDS_UPPER_CONSENT"]}
     if case.enterprise is not None:
         data.update(enterprise_uscc=case.enterprise.uscc, enterprise_name=case.enterprise.name)
+    if case.kind == "supervision_sampling":
+        # Production-side sampling is quality supervision's; consumer protection issues circulation-side sampling.
+        data["issuing_department"] = "quality_supervision"
+    if case.kind == "failed_sample_disposal":
+        # A repeated failure leads to an interview (约谈) of the enterprise.
+        data["earlier_failures"] = _earlier_failures(case)
     data.update(case.facts or {})
     return data
+
+
+def _earlier_failures(case) -> int:
+    """Failed-sample cases of the same enterprise opened before this one."""
+    if case.enterprise_id is None:
+        return 0
+    return db.scalar(select(func.count()).select_from(Case).where(
+        Case.kind == "failed_sample_disposal", Case.enterprise_id == case.enterprise_id, Case.id < case.id)) or 0
 
 
 def case_unit_id(case_id) -> int | None:
@@ -90,16 +112,32 @@ def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:
     enterprise = None
     if payload.get("enterprise_uscc"):
         enterprise = db.scalar(select(Enterprise).where(Enterprise.uscc == payload["enterprise_uscc"]))
+    if enterprise is None and kind not in OTHER_PARTY_KINDS:
+        enterprise = parent.enterprise
     facts = {k: v for k, v in payload.items() if k not in ("title",)}
     facts["parent_case_number"] = parent.number
+    unit = follow_up_unit(kind, payload, parent, enterprise)
+    if unit.id != parent.org_unit_id:
+        # The bureau that organised the sampling (or sent the assist request) follows the case.
+        facts.update(organising_unit_code=parent.org_unit.code, organising_unit_name=parent.org_unit.name)
     title = payload.get("title") or f"{KIND_LABELS.get(kind, kind)}（{parent.number}）"
-    case = open_case(kind, parent.org_unit, title=title,
-                     enterprise=enterprise or parent.enterprise,
+    case = open_case(kind, unit, title=title, enterprise=enterprise,
                      product_category=payload.get("product_category", parent.product_category),
                      product_name=payload.get("product_name", parent.product_name),
                      is_key_product=bool(payload.get("is_key_product", parent.is_key_product)),
                      facts=facts, user_id=user_id)
     return case.id
+
+
+def follow_up_unit(kind, payload, parent, enterprise):
+    """The bureau a follow-up case runs in: the payload's region (an assist request goes to the producer's
+    bureau), a failed sample's disposal in the enterprise's registered region, else the parent's bureau."""
+    from app.cases.jurisdiction import territorial_unit
+
+    region = payload.get("region_code") or ""
+    if not region and kind in TERRITORIAL_KINDS and enterprise is not None:
+        region = enterprise.region_code
+    return (territorial_unit(region) if region else None) or parent.org_unit
 
 
 def on_process_ended(case_id, process_key, outcome, at):

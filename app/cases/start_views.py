@@ -8,10 +8,12 @@ from marshmallow import ValidationError
 
 from app.cases import intake
 from app.cases.schemas import (
+    LEAD_SOURCES,
     PRODUCT_CATEGORIES,
     SIGNAL_SOURCES,
     CampaignSchema,
     FailedSampleSchema,
+    LeadSchema,
     RiskSignalSchema,
     SamplingSchema,
     flat_errors,
@@ -26,6 +28,7 @@ PAGES = {
     "campaign": ("cases/start_campaign.html", CampaignSchema, intake.launch_campaign),
     "risk_signal": ("cases/start_risk_signal.html", RiskSignalSchema, intake.register_risk_signal),
     "sampling": ("cases/start_sampling.html", SamplingSchema, intake.start_sampling_task),
+    "lead": ("cases/start_lead.html", LeadSchema, intake.register_lead),
 }
 
 
@@ -86,8 +89,8 @@ def start(what):
             else:
                 return _after_start(what, result, clean)
     return render_template(template, what=what, form=form, errors=errors, categories=PRODUCT_CATEGORIES,
-                           sources=SIGNAL_SOURCES, register=intake.register_enterprises(current_user),
-                           ), (400 if errors else 200)
+                           sources=SIGNAL_SOURCES, lead_sources=LEAD_SOURCES,
+                           register=intake.register_enterprises(current_user)), (400 if errors else 200)
 
 
 def _after_start(what, result, clean):

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -186,6 +187,10 @@ def _dispatch_outgoing(inst, events, user_id):
     from app.engine.outbox import dispatch
 
     for event in events:
+        # A signal is a broadcast inside the process (e.g. a passing retest withdrawing the other tracks'
+        # work): one nothing caught any more is lost, as in BPMN, not stored as a message for the case.
+        if isinstance(event.event_definition, SignalEventDefinition):
+            continue
         name = getattr(event.event_definition, "name", "")
         dispatch(inst, name, event.payload, user_id)
 

@@ -179,6 +179,7 @@ def discard_draft(task_id, user) -> None:
 def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
     """Validate the form and complete the task through the engine (which checks the user's right once,
     under the instance lock); nothing changes on errors."""
+    from app.cases.step_checks import step_problems
     from app.engine.service import complete_task
     from app.formdefs.schema import unflatten_form, validate_submission
 
@@ -187,7 +188,10 @@ def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
         raise Conflict("任务已办结或已取消")
     values = unflatten_form(form_data, form_def)
     clean, errors = validate_submission(form_def, values)
-    errors = errors or _foreign_attachments(form_def, clean, task.case_id)
+    # Every problem at once: the fields' own checks, then what must agree with the case's earlier steps.
+    for name, messages in [*_foreign_attachments(form_def, clean, task.case_id).items(),
+                           *step_problems(task.case_id, form_def.key, clean, skip=errors).items()]:
+        errors.setdefault(name, []).extend(messages)
     if errors:
         return SubmitOutcome(errors=errors, values=values)
     try:

@@ -18,6 +18,10 @@ def _text_for(name, rng):
     if name.endswith("_no") or name.endswith("_number"):
         return f"闽市监〔2026〕{rng.randint(1, 300)}号" if "order" in name or "decision" in name or "notice" in name \
             else f"FJ-2026-{rng.randint(1, 99999):05d}"
+    if name == "retest_lab":
+        return "国家电线电缆质量检验检测中心"  # never the first lab: the retest is by another one
+    if name.endswith("region_code"):
+        return "350121"
     if name.endswith("_lab") or name.endswith("body_name"):
         return rng.choice(LABS)
     if name.endswith("_person") or name.endswith("_owner") or name.endswith("_by"):

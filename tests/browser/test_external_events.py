@@ -28,7 +28,8 @@ def notified_case(live_server):
         today = local_today().isoformat()
         driver.complete("fs_register")
         driver.complete("fs_notice", notice_date=today, notice_served_date=today)
-        assert driver.ready_names() == []
+        # The stop-sale order, the trace-back and the lead check run beside the objection window.
+        assert driver.ready_names() == ["fs_stop_sale", "fs_traceback", "pc_lead_check"]
         return case.id, case.number, today
 
 

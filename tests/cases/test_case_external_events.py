@@ -63,13 +63,13 @@ def test_clerk_registers_objection_and_the_retest_goes_to_the_testing_body(notif
     assert "登记外部事项" in page and clerk.display_name in page
 
 
-def test_other_city_gets_404_and_an_enforcement_clerk_without_a_task_403(notified, make_user, login_as):
+def test_other_city_gets_404_and_a_credit_clerk_without_a_task_403(notified, make_user, login_as):
     case = notified.case
     client = login_as(make_user("350200", departments=("quality_supervision",)))
     assert client.get(f"/cases/{case.id}").status_code == 404
     assert register(client, case.id).status_code == 404
 
-    client = login_as(make_user("350121", departments=("enforcement",)))
+    client = login_as(make_user("350121", departments=("credit",)))
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "仅承办过本案环节的科室人员可以登记" in html and 'name="received_date"' not in html
     assert register(client, case.id).status_code == 403

@@ -155,3 +155,44 @@ def test_home_page_links_to_the_start_pages_the_user_may_use(db_session, make_us
     assert "/cases/start/failed_sample" in html and "/cases/start/campaign" in html
     html = login_as(make_user("350121", departments=("consumer_protection",))).get("/").get_data(as_text=True)
     assert "/cases/start/risk_signal" in html and "/cases/start/failed_sample" not in html
+
+
+def test_failed_sample_registered_by_the_province_goes_to_the_enterprise_county(db_session, kinds_deployed, make_user,
+                                                                                 make_enterprise, login_as):
+    ent = make_enterprise()  # registered in 闽侯县 (350121)
+    client = login_as(make_user("350000"))
+    response = client.post("/cases/start/failed_sample", data=_failed_sample_form(enterprise_id=str(ent.id)))
+    assert response.status_code == 302
+    case = db_session.scalar(select(Case).where(Case.kind == "failed_sample_disposal"))
+    assert case.org_unit.code == "350121" and case.enterprise_id == ent.id
+    assert (case.facts["organising_unit_code"], case.facts["organising_unit_name"]) == ("350000", "福建省市场监督管理局")
+    # The province still sees the case it organised.
+    assert client.get(f"/cases/{case.id}").status_code == 200
+
+
+def test_enforcement_opens_a_penalty_case_from_a_lead(db_session, kinds_deployed, make_user, make_enterprise,
+                                                      login_as):
+    ent = make_enterprise()
+    assert login_as(make_user("350121")).get("/cases/start/lead").status_code == 403
+    client = login_as(make_user("350121", departments=("enforcement",)))
+    assert "登记案件线索" in client.get("/cases/start").get_data(as_text=True)
+    response = client.post("/cases/start/lead", data={"title": "无证生产电动自行车充电器", "lead_source": "complaint",
+                                                      "reason": "12315 举报：某企业无证生产充电器并对外销售",
+                                                      "enterprise_id": str(ent.id)})
+    assert response.status_code == 302
+    case = db_session.scalar(select(Case).where(Case.kind == "penalty_case"))
+    assert case.facts == {"reason": "12315 举报：某企业无证生产充电器并对外销售", "lead_source": "complaint"}
+    assert case.org_unit.code == "350121" and case.enterprise_id == ent.id
+    response = client.post("/cases/start/lead", data={"title": "线索", "lead_source": "sampling", "reason": "短"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "请填写 5-4000 字的描述" in html
+
+
+def test_consumer_protection_issues_circulation_side_sampling(db_session, kinds_deployed, make_user, login_as):
+    client = login_as(make_user("350100", departments=("consumer_protection",)))
+    response = client.post("/cases/start/sampling", data={
+        "plan_name": "2026年流通领域儿童用品抽查", "product_category": "other", "product_name": "儿童服装",
+        "sample_count": "20", "sampling_due": day(30)})
+    assert response.status_code == 302
+    case = db_session.scalar(select(Case).where(Case.kind == "supervision_sampling"))
+    assert (case.facts["issuing_department"], case.facts["sampling_link"]) == ("consumer_protection", "circulation")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.auth.accounts import create_user
 from app.auth.models import OrgUnit
 from app.cases.models import Case
+from app.cases.step_checks import step_problems
 from app.clock import local_date
 from app.db import db
 from app.engine import service
@@ -117,6 +118,7 @@ class CaseDriver:
         form = get_registry().get(task.form_key)
         data = sample_form_data(form, self.rng, values)
         clean, errors = validate_submission(form, data)
+        errors = errors or step_problems(task.case_id, form.key, clean)
         assert not errors, f"{task.spec_name}/{task.form_key}: {errors}"
         return clean
 

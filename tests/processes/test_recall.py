@@ -16,7 +16,7 @@ def test_no_defect_found_ends_the_recall(clock, open_case_for):
     row = case.task("rc_investigation")
     # 30 days from 03-02.
     assert (row.department_code, unit_code(row), beijing_date(row.due_at)) == \
-        ("consumer_protection", "350121", date(2026, 4, 1))
+        ("quality_development", "350121", date(2026, 4, 1))
     case.complete("rc_investigation", defect_confirmed=False, recall_type="voluntary", injury_reported=False)
     assert case.status() == ("closed", "completed")
 
@@ -30,7 +30,8 @@ def test_ordered_recall_with_rejected_plan_overdue_report_and_ineffective_first_
         ("consumer_protection", "350121", date(2026, 3, 4))
     case.complete("rc_injury_report", casualties=1)
     order = case.task("rc_order")
-    assert (order.department_code, unit_code(order)) == ("consumer_protection", "350121")
+    # Recall belongs to quality development (DOMAIN.md section 3); injury reports stay with consumer protection.
+    assert (order.department_code, unit_code(order)) == ("quality_development", "350121")
     case.complete("rc_order")
     case.complete("rc_plan", plan_accepted=False)
     case.complete("rc_plan", plan_accepted=True, planned_quantity=5000)

@@ -10,7 +10,7 @@ from tests.processes.conftest import PROCESSES, beijing_date
 KIND = "supervision_sampling"
 # Each failed batch opens a failed_sample_disposal case; it calls the penalty and credit processes.
 FILES = ("supervision_sampling", "failed_sample_disposal", "penalty_case", "credit_disclosure", "listed_supervision",
-         "recall")
+         "recall", "assist_request")
 FACTS = {"plan_name": "2026年第一季度电线电缆产品质量监督抽查", "sample_count": 3, "sampling_due": "2026-04-04"}
 
 
@@ -81,8 +81,12 @@ def test_one_failed_batch_opens_one_disposal_case_with_its_facts(library, clock,
     assert (facts["is_food"], facts["is_consumer_product"], facts["goods_value"]) == (False, True, 12800.0)
     assert disposal.case.enterprise_id == bad.id
     assert (disposal.case.product_category, disposal.case.is_key_product) == ("wire_cable", True)
-    assert disposal.case.org_unit_id == unit_by_code("350100").id
-    assert disposal.ready_names() != []  # its own lifecycle has started
+    # The disposal runs in the bureau of the enterprise's registered region (闽侯县, 350121); the city
+    # bureau that organised the sampling is recorded and follows it.
+    assert disposal.case.org_unit_id == unit_by_code("350121").id
+    assert (facts["organising_unit_code"], facts["parent_case_number"]) == ("350100", case.case.number)
+    assert disposal.ready_names() == ["fs_register"]  # its own lifecycle has started
+    assert disposal.task("fs_register").org_unit_id == unit_by_code("350121").id
     case.complete("ss_summary")
     assert case.status() == ("closed", "completed")
     assert disposal.status() == ("open", "running")
@@ -110,3 +114,50 @@ def test_failed_batch_without_a_named_item_opens_a_case_with_no_failed_items(lib
     case.complete("ss_report", batches=[batch(make_enterprise(), 7, "fail", failed_item=None)])
     disposal = case.follow_up("failed_sample_disposal")
     assert disposal.case.facts["failed_items"] == []
+
+
+def test_province_sampling_failure_is_handed_to_the_enterprise_county_bureau(library, clock, open_case_for,
+                                                                              make_enterprise):
+    case = open_case_for(KIND, "350000", facts=dict(FACTS), product_category="wire_cable", is_key_product=True)
+    for step in ("ss_plan", "ss_sampling", "ss_testing"):
+        assert case.task(step).org_unit_id == unit_by_code("350000").id
+        case.complete(step)
+    producer = make_enterprise()
+    producer.region_code = "350582"  # 晋江市
+    case.complete("ss_report", batches=[batch(producer, 9, "fail")])
+    disposal = case.follow_up("failed_sample_disposal")
+    assert disposal.case.org_unit_id == unit_by_code("350582").id
+    assert disposal.case.facts["organising_unit_code"] == "350000"
+    disposal.complete("fs_register")
+    # Every track lands in the county bureau's inboxes, none at the province.
+    rows = {r.spec_name: (r.department_code, r.org_unit_id) for r in disposal.ready()}
+    county = unit_by_code("350582").id
+    assert rows == {"fs_notice": ("quality_supervision", county), "fs_stop_sale": ("quality_supervision", county),
+                    "fs_traceback": ("quality_supervision", county), "pc_lead_check": ("enforcement", county)}
+
+
+def test_enterprise_of_a_region_without_a_bureau_goes_to_the_nearest_parent(library, clock, open_case_for,
+                                                                            make_enterprise):
+    case = open_case_for(KIND, "350000", facts=dict(FACTS), product_category="wire_cable", is_key_product=True)
+    for step in ("ss_plan", "ss_sampling", "ss_testing"):
+        case.complete(step)
+    producer = make_enterprise()
+    producer.region_code = "350125"  # 永泰县: no bureau of its own in the seed, so the city bureau
+    case.complete("ss_report", batches=[batch(producer, 10, "fail")])
+    assert case.follow_up("failed_sample_disposal").case.org_unit_id == unit_by_code("350100").id
+
+
+def test_circulation_sampling_of_consumer_protection_is_planned_and_summed_up_there(library, clock, open_case_for,
+                                                                                     make_enterprise):
+    facts = {**FACTS, "issuing_department": "consumer_protection", "sampling_link": "circulation"}
+    case = open_case_for(KIND, "350100", facts=facts, product_category="other")
+    assert_task(case, "ss_plan_cp", date(2026, 3, 9), "consumer_protection")
+    case.complete("ss_plan_cp")
+    assert_task(case, "ss_sampling", date(2026, 4, 7), "testing_body")
+    for step in ("ss_sampling", "ss_testing"):
+        case.complete(step)
+    case.complete("ss_report", batches=[batch(make_enterprise(), 3, "pass")])
+    assert case.ready_names() == ["ss_summary_cp"]
+    assert case.task("ss_summary_cp").department_code == "consumer_protection"
+    case.complete("ss_summary_cp")
+    assert case.status() == ("closed", "completed")
