@@ -49,6 +49,7 @@ class DisclosureOut(Schema):
 @requires("disclosures:read")
 @blp.arguments(DisclosureArgs, location="query")
 @blp.response(200, DisclosureOut(many=True), headers=LINK_HEADERS)
+@blp.doc(summary="行政处罚公示信息（JSON，分页）")
 def list_disclosures(args):
     """Disclosures of the token's bureau subtree (withdrawn ones too, so the national system can follow)."""
     rows, total = disclosures.disclosures_in_scope(current_api_user(), args["q"], page=args["page"],
@@ -61,6 +62,7 @@ def list_disclosures(args):
 @requires("disclosures:read")
 @blp.arguments(CsvArgs, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv", description="UTF-8（带 BOM）CSV，列为公示系统字段")
+@blp.doc(summary="行政处罚公示信息（CSV 导出）")
 def export_csv(args):
     """The same records as CSV (UTF-8 with BOM, headers in Chinese), up to 10,000 rows."""
     rows, _total = disclosures.disclosures_in_scope(current_api_user(), args["q"], page=1, per_page=EXPORT_LIMIT)
