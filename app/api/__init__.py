@@ -6,9 +6,6 @@ API_CONFIG = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "v1/openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    # Served from our own static files (Makefile vendor rule), never from a CDN.
-    "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
 }
 
 
@@ -25,6 +22,7 @@ def init_app(app):
     from app.api.core import QSFlowApi, numeric_bounds
     from app.api.tasks import blp as tasks_blp
     from app.api.views import bp as admin_bp
+    from app.api.views import docs_bp
     from app.extensions import csrf
 
     for key, value in API_CONFIG.items():
@@ -38,6 +36,7 @@ def init_app(app):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(docs_bp)
     app.extensions["qsflow_api"] = api
 
 

@@ -28,6 +28,7 @@ class Cases(MethodView):
     @requires("cases:read")
     @blp.arguments(CaseQueryArgs, location="query", as_kwargs=False)
     @blp.response(200, CaseListItem(many=True), headers=LINK_HEADERS)
+    @blp.doc(summary="查询案件列表（与网页案件查询相同的筛选条件）")
     def get(self, filters):
         """Cases in the token's bureau subtree, filtered as on the web list (paged, Link header)."""
         page = queries.search_cases(current_api_user(), filters)
@@ -38,6 +39,7 @@ class Cases(MethodView):
 class CaseItem(MethodView):
     @requires("cases:read")
     @blp.response(200, CaseDetailOut)
+    @blp.doc(summary="读取案件（含记录字段）")
     def get(self, case_id):
         """One case with its record fields; 404 outside the token's bureau subtree."""
         return queries.get_case_for(current_api_user(), case_id)
@@ -53,6 +55,7 @@ def _start(kind, data):
 @requires("tasks:work")
 @blp.arguments(FailedSampleSchema)
 @blp.response(201, CaseDetailOut)
+@blp.doc(summary="登记不合格样品（启动不合格产品后处理）")
 def start_failed_sample(data):
     """Register a failed sample (starts failed_sample_disposal), validated as the web start form."""
     return _start("failed_sample", data)
@@ -62,6 +65,7 @@ def start_failed_sample(data):
 @requires("tasks:work")
 @blp.arguments(RiskSignalSchema)
 @blp.response(201, CaseDetailOut)
+@blp.doc(summary="登记风险信号（启动风险监测预警）")
 def start_risk_signal(data):
     """Register a risk signal (starts risk_monitoring)."""
     return _start("risk_signal", data)
@@ -71,6 +75,7 @@ def start_risk_signal(data):
 @requires("tasks:work")
 @blp.arguments(SamplingSchema)
 @blp.response(201, CaseDetailOut)
+@blp.doc(summary="发起监督抽查任务")
 def start_sampling(data):
     """Start a supervision sampling task (supervision_sampling)."""
     return _start("sampling", data)
@@ -80,6 +85,7 @@ def start_sampling(data):
 @requires("tasks:work")
 @blp.arguments(CampaignSchema)
 @blp.response(201, CaseIdsOut)
+@blp.doc(summary="发起重点产品自查（每家企业一个隐患排查案件）")
 def start_campaign(data):
     """Launch a self-inspection campaign: one hazard_investigation case per enterprise (all or nothing)."""
     cases = intake.launch_campaign(current_api_user(), data)
@@ -90,6 +96,7 @@ def start_campaign(data):
 class CaseEvents(MethodView):
     @requires("cases:read")
     @blp.response(200, MessageOut(many=True))
+    @blp.doc(summary="案件流程可接收的外部事项")
     def get(self, case_id):
         """The outside events the case's process can receive now or later (awaited ones first)."""
         case = queries.get_case_for(current_api_user(), case_id)
@@ -98,6 +105,7 @@ class CaseEvents(MethodView):
     @requires("tasks:work")
     @blp.arguments(ExternalEventSchema)
     @blp.response(201, EventResultOut)
+    @blp.doc(summary="登记外部事项（异议、听证申请、企业报告等）")
     def post(self, data, case_id):
         """Hand an outside event (objection, hearing request, an enterprise's report) to the waiting process."""
         case = queries.get_case_for(current_api_user(), case_id)

@@ -1,7 +1,4 @@
 """/api/v1/disclosures: penalty disclosures in the national publicity system's fields, as JSON or CSV."""
-import csv
-import io
-
 from flask import Response
 from marshmallow import Schema, fields, validate
 
@@ -13,7 +10,7 @@ from app.exchange import disclosures
 blp = ApiBlueprint("api_disclosures", __name__, url_prefix="/api/v1/disclosures",
                    description="信用公示：行政处罚信息（国家企业信用信息公示系统字段），JSON 与 CSV")
 
-EXPORT_LIMIT = 10000
+EXPORT_LIMIT = disclosures.EXPORT_LIMIT
 
 
 class DisclosureArgs(PageArgs):
@@ -52,6 +49,7 @@ class DisclosureOut(Schema):
 @requires("disclosures:read")
 @blp.arguments(DisclosureArgs, location="query")
 @blp.response(200, DisclosureOut(many=True), headers=LINK_HEADERS)
+@blp.doc(summary="行政处罚公示信息（JSON，分页）")
 def list_disclosures(args):
     """Disclosures of the token's bureau subtree (withdrawn ones too, so the national system can follow)."""
     rows, total = disclosures.disclosures_in_scope(current_api_user(), args["q"], page=args["page"],
@@ -64,14 +62,9 @@ def list_disclosures(args):
 @requires("disclosures:read")
 @blp.arguments(CsvArgs, location="query")
 @blp.response(200, {"type": "string"}, content_type="text/csv", description="UTF-8（带 BOM）CSV，列为公示系统字段")
+@blp.doc(summary="行政处罚公示信息（CSV 导出）")
 def export_csv(args):
     """The same records as CSV (UTF-8 with BOM, headers in Chinese), up to 10,000 rows."""
     rows, _total = disclosures.disclosures_in_scope(current_api_user(), args["q"], page=1, per_page=EXPORT_LIMIT)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _key, label in disclosures.EXPORT_FIELDS])
-    for row in rows:
-        record = disclosures.export_record(row)
-        writer.writerow(["" if record[key] is None else record[key] for key, _label in disclosures.EXPORT_FIELDS])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    return Response(disclosures.csv_text(rows), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=disclosures.csv"})

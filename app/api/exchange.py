@@ -76,6 +76,7 @@ def _counts(outcomes) -> dict:
 @requires("sampling:import")
 @blp.arguments(SamplingBatchIn)
 @blp.response(200, ImportOut)
+@blp.doc(summary="导入 e-CQS 抽检结果（JSON）")
 def import_sampling_results(body):
     """Import e-CQS results; idempotent by report no.; a failed result opens a disposal in the territorial bureau."""
     outcomes = ecqs.import_results(current_api_user(), body["results"])
@@ -91,6 +92,7 @@ def _file_rows(module, upload):
 @requires("sampling:import")
 @blp.arguments(FileIn, location="files")
 @blp.response(200, ImportOut)
+@blp.doc(summary="导入 e-CQS 抽检结果文件（XLSX/CSV）")
 def import_sampling_file(files):
     """Import an e-CQS export file (XLSX or CSV); the same rules as the JSON batch."""
     outcomes = ecqs.import_results(current_api_user(), _file_rows(ecqs, files["file"]))
@@ -101,6 +103,7 @@ def import_sampling_file(files):
 @requires("complaints:import")
 @blp.arguments(ComplaintBatchIn)
 @blp.response(200, ImportOut)
+@blp.doc(summary="接收 12315 投诉举报（JSON）")
 def import_complaints(body):
     """Take in 12315 complaints and reports; deduplicated by the 12315 number; each becomes a lead."""
     outcomes = complaints.import_complaints(current_api_user(), body["complaints"])
@@ -111,6 +114,7 @@ def import_complaints(body):
 @requires("complaints:import")
 @blp.arguments(FileIn, location="files")
 @blp.response(200, ImportOut)
+@blp.doc(summary="接收 12315 投诉举报文件（XLSX/CSV）")
 def import_complaints_file(files):
     """Take in a 12315 batch file (XLSX or CSV); the same rules as the JSON batch."""
     outcomes = complaints.import_complaints(current_api_user(), _file_rows(complaints, files["file"]))

@@ -71,6 +71,7 @@ class Tasks(MethodView):
     @requires("tasks:work")
     @blp.arguments(TaskListArgs, location="query")
     @blp.response(200, TaskOut(many=True), headers=LINK_HEADERS)
+    @blp.doc(summary="待办任务列表（我的待办、科室待办、已办）")
     def get(self, args):
         """The token account's tasks: mine (claimed), department (to claim) or done; 20 per page."""
         page = queries.list_tasks(current_api_user(), args["tab"], queries.InboxFilters(page=args["page"]))
@@ -81,6 +82,7 @@ class Tasks(MethodView):
 class TaskItem(MethodView):
     @requires("tasks:work")
     @blp.response(200, TaskDetailOut)
+    @blp.doc(summary="读取任务及其表单字段")
     def get(self, task_id):
         """One task with the fields its form accepts."""
         task = _visible_task(task_id)
@@ -92,6 +94,7 @@ class TaskItem(MethodView):
 @blp.route("/<int:task_id>/claim", methods=["POST"])
 @requires("tasks:work")
 @blp.response(200, TaskOut)
+@blp.doc(summary="签收任务")
 def claim(task_id):
     """Claim a department task for the token's account."""
     task = _visible_task(task_id)
@@ -102,6 +105,7 @@ def claim(task_id):
 @requires("tasks:work")
 @blp.arguments(CompleteIn)
 @blp.response(200, CompletionOut)
+@blp.doc(summary="办结任务（与网页表单相同的校验）")
 def complete(body, task_id):
     """Complete a task with its form data, validated exactly as the web form; 422 with field messages."""
     task = _visible_task(task_id)

@@ -10,6 +10,14 @@ from app.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/admin/api-tokens", template_folder="templates")
 restrict_blueprint_to_role(bp, "system_admin")
+# The browsable docs: Swagger UI from app/static/vendor (copied from npm by the Makefile), never a CDN.
+docs_bp = Blueprint("api_docs", __name__, url_prefix="/api", template_folder="templates")
+
+
+@docs_bp.get("/docs")
+def docs():
+    """Swagger UI over /api/v1/openapi.json (public, like the document itself)."""
+    return render_template("api/docs.html", spec_url=url_for("api-docs.openapi_json"))
 
 
 def _page(status=200, errors=None, form=None, secret=None):

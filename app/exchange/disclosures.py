@@ -5,6 +5,8 @@ penalty case; its fields come from the case record. It stays on the public page 
 (DISCLOSURE_DISPLAY_YEARS, 3 by default) and is withdrawn when the decision is revoked or changed: at once
 when the revocation is registered, so always inside the 3 working days the rules allow (withdraw_due).
 """
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +25,7 @@ from app.exchange.models import CreditDisclosure
 
 DISCLOSURE_FORM_KEY = "cd_disclosure"
 WITHDRAW_WORKING_DAYS = 3
+EXPORT_LIMIT = 10000
 PENALTY_WORDS = {"warning": "警告", "fine": "罚款", "confiscation": "没收违法所得、非法财物",
                  "suspension": "责令停产停业", "revocation": "吊销许可证件"}
 # The national publicity system's columns, in its order (CSV export header and JSON keys).
@@ -152,6 +155,17 @@ def export_record(item: CreditDisclosure) -> dict:
         out[key] = value.isoformat() if isinstance(value, date) else (str(value) if isinstance(value, Decimal)
                                                                         else value)
     return out
+
+
+def csv_text(items) -> str:
+    """The disclosures as CSV for the national system: UTF-8 with a BOM (Excel reads the Chinese), fields in order."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _key, label in EXPORT_FIELDS])
+    for item in items:
+        record = export_record(item)
+        writer.writerow(["" if record[key] is None else record[key] for key, _label in EXPORT_FIELDS])
+    return "\ufeff" + out.getvalue()
 
 
 def _on_task_completed(case_id, *, form_key=None, data=None, user_id=None, **_kw):

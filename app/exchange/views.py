@@ -4,7 +4,7 @@ import io
 import json
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
@@ -143,6 +143,16 @@ def disclosure_list():
     rows, total = disclosures.disclosures_in_scope(current_user, q, page=page)
     return render_template("exchange/disclosures.html", rows=rows, total=total, page=page, q=q,
                            may_withdraw="credit" in current_user.department_codes)
+
+
+@bp.get("/disclosures.csv")
+@login_required
+def disclosure_csv():
+    """The same list as CSV in the national publicity system's fields."""
+    q = request.args.get("q", "")[:100]
+    rows, _total = disclosures.disclosures_in_scope(current_user, q, per_page=disclosures.EXPORT_LIMIT)
+    return Response(disclosures.csv_text(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=disclosures.csv"})
 
 
 @bp.post("/disclosures/<int:disclosure_id>/withdraw")

@@ -1,4 +1,6 @@
 """Schemathesis over the whole OpenAPI document: every operation, no server error, responses as documented."""
+import re
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -52,3 +54,10 @@ def test_the_document_covers_every_api_route(app):
         "/api/v1/openapi.json"}
     as_openapi = {r.replace("<int:", "{").replace(">", "}") for r in routes}
     assert as_openapi == set(documented)
+
+
+def test_docs_page_uses_local_files_and_no_inline_script(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts and all('src="/static/' in attrs for attrs in scripts)
+    assert "/api/v1/openapi.json" in page and "http" not in page.split("<body>")[1]

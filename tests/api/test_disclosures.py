@@ -73,6 +73,8 @@ def test_revoked_decision_is_withdrawn_at_once(client, db_session, library, make
     item = db_session.scalar(select(CreditDisclosure).where(CreditDisclosure.case_id == case.id))
     web = login_as(credit)
     assert item.decision_no in web.get("/exchange/disclosures").get_data(as_text=True)
+    exported = web.get("/exchange/disclosures.csv")
+    assert exported.mimetype == "text/csv" and item.decision_no in exported.get_data(as_text=True)
     response = web.post(f"/exchange/disclosures/{item.id}/withdraw",
                         data={"revoked_on": today().isoformat(), "reason": "复议撤销原处罚决定"})
     assert response.status_code == 302
