@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.cases.categories import is_key_class
 from app.cases.models import Enterprise
-from app.cases.schemas import KEY_CATEGORIES
 from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db
 from app.errors import Forbidden, InvalidInput
@@ -82,7 +82,7 @@ def register_failed_sample(user, data):
     title = f"{data['product_name']}抽检不合格后处理（{data['sample_no']}）"
     return open_case("failed_sample_disposal", user.org_unit, title=title, enterprise=ent,
                      product_category=data["product_category"], product_name=data["product_name"],
-                     is_key_product=data["product_category"] in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(data["product_category"]), facts=facts, user_id=user.id)
 
 
 def parse_enterprise_lines(text) -> tuple[list[tuple[str, str]], dict]:
@@ -132,7 +132,7 @@ def launch_campaign(user, data) -> list:
              "inspection_due": data["inspection_due"].isoformat()}
     return [open_case("hazard_investigation", user.org_unit, title=f"{data['campaign_name']}·{ent.name}",
                       enterprise=ent, product_category=data["product_category"], product_name=data["product_name"],
-                      is_key_product=data["product_category"] in KEY_CATEGORIES, facts=dict(facts), user_id=user.id)
+                      is_key_product=is_key_class(data["product_category"]), facts=dict(facts), user_id=user.id)
             for ent in enterprises]
 
 
@@ -144,7 +144,7 @@ def register_risk_signal(user, data):
     return open_case("risk_monitoring", user.org_unit, title=data["title"], enterprise=ent,
                      product_category=data.get("product_category") or "other",
                      product_name=data.get("product_name") or "",
-                     is_key_product=data.get("product_category") in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(data.get("product_category")), facts=facts, user_id=user.id)
 
 
 def start_sampling_task(user, data):
@@ -154,4 +154,4 @@ def start_sampling_task(user, data):
              "sampling_due": data["sampling_due"].isoformat()}
     return open_case("supervision_sampling", user.org_unit, title=f"{data['plan_name']}·{data['product_name']}",
                      product_category=data["product_category"], product_name=data["product_name"],
-                     is_key_product=data["product_category"] in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(data["product_category"]), facts=facts, user_id=user.id)

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.cases import intake
+from app.cases.categories import class_choices
 from app.cases.schemas import (
-    PRODUCT_CATEGORIES,
     SIGNAL_SOURCES,
     CampaignSchema,
     FailedSampleSchema,
@@ -17,6 +17,7 @@ from app.cases.schemas import (
     flat_errors,
 )
 from app.cases.views import bp
+from app.clock import local_today
 from app.errors import InvalidInput
 
 _ROW_KEY = re.compile(r"^failed_items-(\d{1,3})-(item|limit|measured|is_safety)$")
@@ -85,7 +86,8 @@ def start(what):
                 errors = {exc.details.get("field", "_form"): [exc.message]}
             else:
                 return _after_start(what, result, clean)
-    return render_template(template, what=what, form=form, errors=errors, categories=PRODUCT_CATEGORIES,
+    categories = class_choices(current_user.org_unit, local_today().year, include=[form.get("product_category")])
+    return render_template(template, what=what, form=form, errors=errors, categories=categories,
                            sources=SIGNAL_SOURCES, register=intake.register_enterprises(current_user),
                            ), (400 if errors else 200)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.auth.accounts import create_user
 from app.auth.models import User
 from app.calendar.helpers import add_days, today
-from app.cases.categories import KEY_CATEGORIES
+from app.cases.categories import is_key_class
 from app.cases.services import get_or_create_enterprise, open_case
 from app.clock import local_today
 from app.db import db
@@ -102,7 +102,7 @@ def _create_cases(enterprises) -> int:
         ent = enterprises[ent_index]
         _body, _name, category, product = ENTERPRISES[ent_index]
         case = open_case(kind, unit_by_code(org_code), title=f"{ent.name} {product}", enterprise=ent,
-                         product_category=category, product_name=product, is_key_product=category in KEY_CATEGORIES,
+                         product_category=category, product_name=product, is_key_product=is_key_class(category),
                          facts=facts)
         opened += 1
         for _ in range(steps):
