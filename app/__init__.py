@@ -70,6 +70,11 @@ def _register_blueprints(app):
     from app.calendar.views import bp as calendar_bp
 
     app.register_blueprint(calendar_bp)
+    from app.campaigns.admin_views import bp as classes_bp
+    from app.campaigns.views import bp as campaigns_bp
+
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(classes_bp)
     register_error_handlers(app)
 
 

@@ -152,6 +152,13 @@ def acknowledge(user, campaign_id, local_codes=(), note="") -> CampaignUnit:
     return entry
 
 
+def issued_units(campaign) -> list[tuple[CampaignUnit, OrgUnit]]:
+    """Every bureau the campaign reached, with its acknowledgement, by region code."""
+    stmt = (select(CampaignUnit, OrgUnit).join(OrgUnit, OrgUnit.id == CampaignUnit.org_unit_id)
+            .where(CampaignUnit.campaign_id == campaign.id).order_by(OrgUnit.code))
+    return list(db.execute(stmt).tuples())
+
+
 def campaign_classes(campaign, unit=None) -> list[str]:
     """The campaign's classes plus the local additions of `unit` and the bureaus above it."""
     codes = list(campaign.class_codes or [])

@@ -105,9 +105,15 @@ def _render_show(report, status=200, **extra):
              for key, cols in figure_filters(report).items()}
     # A province's annual lists run to thousands of rows: the page shows the first ones unless asked for all.
     row_limit = None if request.args.get("all") == "1" else LIST_ROWS_ON_PAGE
+    from app.reports.upward import children_breakdown
+
+    upper = report.org_unit.parent_id == current_user.org_unit_id
     return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS, drill_urls=drill,
                            row_limit=row_limit, can_review=services.can_review(current_user, report),
-                           can_submit=services.can_submit(current_user, report), **extra), status
+                           can_submit=services.can_submit(current_user, report), breakdown=children_breakdown(report),
+                           can_return=upper and services.can_generate(current_user)
+                           and current_user.has_role("supervisor") and report.status == "submitted",
+                           ended=local_today(utcnow()) > report.period_end, **extra), status
 
 
 @bp.get("/<int:report_id>/export.xlsx")
@@ -153,3 +159,6 @@ def submit(report_id):
     services.submit_report(current_user, report_id)
     flash(_("报表已报送"), "success")
     return redirect(url_for("reports.show", report_id=report_id)), 303
+
+
+from app.reports import upward_views  # noqa: E402,F401  (registers its routes on bp)
