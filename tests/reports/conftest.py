@@ -50,7 +50,7 @@ def case_at(make_case):
 
 @pytest.fixture()
 def campaign_2026(db_session, make_user):
-    """A 2026 province campaign (Thursday 12:00 reports, stage 7/25, annual 11/5) passed on by Fuzhou."""
+    """A 2026 province campaign (Thursday 12:00 reports, stage 7/25, annual 12/10) passed on by Fuzhou."""
     from datetime import date
 
     from app.campaigns.services import acknowledge
@@ -58,6 +58,6 @@ def campaign_2026(db_session, make_user):
 
     with freeze_time("2026-01-01 01:00"):
         campaign = issued_campaign(make_user("350000", roles=("staff", "supervisor")), date(2026, 1, 1),
-                                   stage_date=date(2026, 7, 25), annual_date=date(2026, 11, 5))
+                                   stage_date=date(2026, 7, 25), annual_date=date(2026, 12, 10))
         acknowledge(make_user("350100"), campaign.id)
     return campaign
