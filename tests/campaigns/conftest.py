@@ -31,3 +31,13 @@ def register_xlsx(rows, header=("统一社会信用代码", "企业名称", "产
 def uscc(n: int) -> str:
     """A valid USCC of Minhou (350121) numbered n."""
     return make_uscc(f"91350121M{n:08d}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_class_cache():
+    """Classes a test adds are rolled back with it: never leave them in the in-memory copy."""
+    from app.cases.categories import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
