@@ -42,7 +42,11 @@ def seed_demo() -> str:
     enterprises = [get_or_create_enterprise(make_uscc(p), name, region_code=p[2:8], role="producer")
                    for p, name, _cat, _prod in ENTERPRISES]
     opened = _create_cases(enterprises)
-    return f"已创建演示用户 {len(users)} 个、企业 {len(enterprises)} 家、案件 {opened} 件；演示密码：{DEMO_PASSWORD}"
+    from app.seed.demo_campaign import seed_demo_campaign
+
+    campaign = seed_demo_campaign() if latest_definition("hazard_investigation") else ""
+    return (f"已创建演示用户 {len(users)} 个、企业 {len(enterprises)} 家、案件 {opened} 件；{campaign}；"
+            f"演示密码：{DEMO_PASSWORD}")
 
 
 def _create_users():
