@@ -69,6 +69,7 @@ def _viewed_unit(campaign):
 @login_required
 def show(campaign_id, status=200, **extra):
     """The campaign: phases, issue status, own register and progress by region, phase and class."""
+    from app.campaigns.sampling import sampling_batches
     from app.reports.important import important_reports
     from app.reports.upward import children_status
 
@@ -86,7 +87,7 @@ def show(campaign_id, status=200, **extra):
         can_issue=services.can_issue(current_user) and campaign.org_unit_id == current_user.org_unit_id,
         can_manage=services.can_manage(current_user), report_status=children_status(campaign, unit, utcnow()),
         classes=class_choices(current_user.org_unit, today.year), important=important_reports(campaign, unit),
-        **extra), status
+        batches=sampling_batches(campaign), **extra), status
 
 
 @bp.post("/<int:campaign_id>/issue")
@@ -146,6 +147,31 @@ def launch(campaign_id):
     cases = register.launch_self_inspection(current_user, campaign_id)
     flash(_("已为 %(n)s 家企业发起自查", n=len(cases)), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id)), 303
+
+
+@bp.post("/<int:campaign_id>/sampling")
+@login_required
+def sampling(campaign_id):
+    """Issue the next batch of sampling tasks to the bureaus below."""
+    from datetime import date
+
+    from app.campaigns.sampling import issue_sampling_batch
+
+    counts = {}
+    for key, value in request.form.items():
+        if key.startswith("count_") and value.strip():
+            try:
+                counts[key[len("count_"):]] = int(value)
+            except ValueError as exc:
+                raise InvalidInput("批次数应为整数", field="counts") from exc
+    try:
+        due = date.fromisoformat(request.form.get("due", ""))
+    except ValueError:
+        due = None
+    cases = issue_sampling_batch(current_user, campaign_id, request.form.get("product_class", ""),
+                                 request.form.get("product_name", ""), due, counts)
+    flash(_("抽查任务已下达至 %(n)s 个单位", n=len(cases)), "success")
+    return redirect(url_for("campaigns.show", campaign_id=campaign_id) + "#sampling"), 303
 
 
 @bp.post("/<int:campaign_id>/important")

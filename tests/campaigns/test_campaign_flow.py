@@ -177,3 +177,25 @@ def test_an_important_report_goes_up_the_whole_chain_at_once(client, db_session,
         assert "涉事产品已封存" in client.get(f"/campaigns/{cid}").get_data(as_text=True)
         login_as(chain["xiamen"])
         assert "涉事产品已封存" not in client.get(f"/campaigns/{cid}").get_data(as_text=True)
+
+
+def test_the_province_issues_sampling_tasks_to_the_cities_in_batches(client, db_session, login_as, chain, library):
+    with freeze_time("2026-04-01 02:00"):
+        cid = _issued_to_minhou(client, login_as, chain)
+        login_as(chain["province"])
+        html = client.get(f"/campaigns/{cid}").get_data(as_text=True)
+        assert 'id="sampling-form"' in html and 'name="count_350100"' in html
+        form = {"product_class": "gas_appliance", "product_name": "家用燃气灶具", "due": "2026-06-30",
+                "count_350100": "12", "count_350200": "8", "count_350300": ""}
+        assert client.post(f"/campaigns/{cid}/sampling", data=form).status_code == 303
+        assert client.post(f"/campaigns/{cid}/sampling", data={**form, "count_350100": "5", "count_350200": "",
+                                                                "due": "2026-08-31"}).status_code == 303
+        assert client.post(f"/campaigns/{cid}/sampling", data={**form, "count_350121": "3"}).status_code == 400
+        cases = db_session.scalars(select(Case).where(Case.kind == "supervision_sampling").order_by(Case.id)).all()
+        assert [(c.org_unit.code, c.facts["batch_no"], c.facts["sample_count"]) for c in cases] == \
+            [("350100", 1, 12), ("350200", 1, 8), ("350100", 2, 5)]
+        assert all(c.is_key_product and c.facts["campaign_id"] == cid for c in cases)
+        html = client.get(f"/campaigns/{cid}").get_data(as_text=True)
+        assert "第 1 批" in html and "第 2 批" in html
+        login_as(chain["fuzhou"])  # a city that did not create the campaign cannot issue its batches
+        assert client.post(f"/campaigns/{cid}/sampling", data=form).status_code == 403
