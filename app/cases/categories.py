@@ -52,7 +52,8 @@ def class_rows() -> dict[str, ClassRow]:
 
         rows = {p.code: ClassRow(p.code, p.name, p.name_en, p.region_code, p.is_key, p.year_from, p.year_to)
                 for p in db.scalars(select(ProductClass).order_by(ProductClass.sort_order, ProductClass.id))}
-        _cache.update(rows=rows, at=time.monotonic())
+        if rows:  # an empty table is never kept (it is read again until it has its classes)
+            _cache.update(rows=rows, at=time.monotonic())
     return rows
 
 
