@@ -67,7 +67,7 @@ def index():
     today = local_today(utcnow())
     campaigns = visible_campaigns(current_user)
     default_day = next((d for d in (last_report_day(c, today) for c in campaigns) if d), today)
-    return render_template("reports/index.html", reports=reports, default_day=default_day.isoformat(),
+    return render_template("reports/index.html", reports=reports, default_day=default_day.isoformat(), now=utcnow(),
                            campaigns=campaigns, can_create=services.can_generate(current_user))
 
 

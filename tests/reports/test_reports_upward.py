@@ -61,6 +61,8 @@ def test_submit_only_after_the_period_and_the_city_sees_who_is_missing(client, d
         login_as(city_head)
         html = client.get(f"/campaigns/{campaign_2026.id}").get_data(as_text=True)
         assert 'id="report-status"' in html and "逾期" in html and "已报送" in html
+        listing = client.get("/reports/?kind=weekly").get_data(as_text=True)
+        assert "2026-11-19 12:00" in listing and "逾期" in listing  # due times in Beijing; Gulou is late
         assert client.post(f"/reports/remind/{campaign_2026.id}/350102").status_code == 303
         assert client.post(f"/reports/remind/{campaign_2026.id}/350121").status_code == 409  # already in
         assert db_session.scalar(select(Notification).where(Notification.user_id == gulou_clerk.id,
