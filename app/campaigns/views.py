@@ -198,5 +198,12 @@ def cases(campaign_id):
     klass = request.args.get("class")
     ids = figure_cases(campaign, unit, figure, klass)
     rows = list(db.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.number))) if ids else []
+    # "Registered" also counts enterprises whose self-inspection is not launched yet: list the register too.
+    enterprises = []
+    if figure == "registered":
+        below = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
+        enterprises = [(e, ent) for e, ent in register.register_rows(campaign, below)
+                       if klass is None or e.product_class == klass]
     return render_template("campaigns/cases.html", campaign=campaign, unit=unit, figure=figure,
-                           figure_label=FIGURE_LABELS[figure], klass=klass, rows=rows, category_label=category_label)
+                           figure_label=FIGURE_LABELS[figure], klass=klass, rows=rows, category_label=category_label,
+                           enterprises=enterprises)

@@ -153,6 +153,8 @@ def test_city_sees_progress_by_region_phase_and_class_and_each_figure_opens_its_
         open_hazards = client.get(f"/campaigns/{cid}/cases?unit=350121&figure=hazards_open").get_data(as_text=True)
         assert cases[0].number in open_hazards
         assert client.get(f"/campaigns/{cid}/cases?unit=350200&figure=registered").status_code == 404  # not its area
+        registered = client.get(f"/campaigns/{cid}/cases?unit=350121&figure=registered").get_data(as_text=True)
+        assert all(f"企业{n}" in registered for n in range(1, 4))
         assert client.get(f"/campaigns/{cid}/cases?figure=bogus").status_code == 400
         login_as(chain["province"])
         html = client.get(f"/campaigns/{cid}").get_data(as_text=True)
