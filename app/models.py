@@ -4,6 +4,7 @@ from app.api.models import ApiToken  # noqa: F401
 from app.audit.models import CaseEvent  # noqa: F401
 from app.auth.models import Department, OrgUnit, Role, User  # noqa: F401
 from app.calendar.models import CalendarOverride  # noqa: F401
+from app.campaigns.models import Campaign, CampaignEnterprise, CampaignUnit, ProductClass  # noqa: F401
 from app.cases.models import Case, CaseNote, CaseNumberCounter, Enterprise  # noqa: F401
 from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance  # noqa: F401
 from app.exchange.models import ComplaintLead, CreditDisclosure, SamplingResult  # noqa: F401

@@ -108,7 +108,8 @@ def committed_db(app, engine):
 def _delete_test_rows(engine):
     from app.db import Base
 
-    keep = {"org_unit", "department", "role"}
+    # Reference rows the migrations or the reference seed made (product classes come with migration i12_0001).
+    keep = {"org_unit", "department", "role", "product_class"}
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in keep:

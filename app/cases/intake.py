@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.cases.categories import is_key_class
 from app.cases.jurisdiction import territorial_unit
 from app.cases.models import Enterprise
-from app.cases.schemas import KEY_CATEGORIES
 from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db
 from app.errors import Forbidden, InvalidInput
@@ -89,7 +89,7 @@ def register_failed_sample(user, data, *, org_unit=None):
         facts.update(organising_unit_code=user.org_unit.code, organising_unit_name=user.org_unit.name)
     return open_case("failed_sample_disposal", unit, title=title, enterprise=ent,
                      product_category=data["product_category"], product_name=data["product_name"],
-                     is_key_product=data["product_category"] in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(data["product_category"]), facts=facts, user_id=user.id)
 
 
 def parse_enterprise_lines(text) -> tuple[list[tuple[str, str]], dict]:
@@ -139,7 +139,7 @@ def launch_campaign(user, data) -> list:
              "inspection_due": data["inspection_due"].isoformat()}
     return [open_case("hazard_investigation", user.org_unit, title=f"{data['campaign_name']}·{ent.name}",
                       enterprise=ent, product_category=data["product_category"], product_name=data["product_name"],
-                      is_key_product=data["product_category"] in KEY_CATEGORIES, facts=dict(facts), user_id=user.id)
+                      is_key_product=is_key_class(data["product_category"]), facts=dict(facts), user_id=user.id)
             for ent in enterprises]
 
 
@@ -151,7 +151,7 @@ def register_risk_signal(user, data):
     return open_case("risk_monitoring", user.org_unit, title=data["title"], enterprise=ent,
                      product_category=data.get("product_category") or "other",
                      product_name=data.get("product_name") or "",
-                     is_key_product=data.get("product_category") in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(data.get("product_category")), facts=facts, user_id=user.id)
 
 
 def register_lead(user, data):
@@ -162,7 +162,7 @@ def register_lead(user, data):
     return open_case("penalty_case", user.org_unit, title=data["title"], enterprise=ent,
                      product_category=data.get("product_category") or "other",
                      product_name=data.get("product_name") or "",
-                     is_key_product=data.get("product_category") in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(data.get("product_category")), facts=facts, user_id=user.id)
 
 
 def start_sampling_task(user, data):
@@ -175,4 +175,4 @@ def start_sampling_task(user, data):
         facts.update(issuing_department="consumer_protection", sampling_link="circulation")
     return open_case("supervision_sampling", user.org_unit, title=f"{data['plan_name']}·{data['product_name']}",
                      product_category=data["product_category"], product_name=data["product_name"],
-                     is_key_product=data["product_category"] in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(data["product_category"]), facts=facts, user_id=user.id)

@@ -2,7 +2,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.calendar.workdays import FIRST_INPUT_DATE, LAST_INPUT_DATE
-from app.cases.categories import KEY_CATEGORIES, PRODUCT_CATEGORIES  # noqa: F401  (re-exported)
+from app.cases.categories import is_known_class
 from app.cases.models import CASE_STATUSES
 from app.cases.services import KIND_LABELS
 from app.db import MAX_ID
@@ -13,6 +13,12 @@ BAD_DATE = {"invalid": "请输入有效的日期（如 2026-01-31）", **REQUIRE
 BAD_INT = {"invalid": "请输入整数", **REQUIRED}
 BAD_NUMBER = {"invalid": "请输入有效的数字", **REQUIRED}
 BAD_CHOICE = "请选择有效的选项"
+
+
+def known_class(code):
+    # Classes are data (product_class): checked when the form is read, not when the schema is defined.
+    if not is_known_class(code):
+        raise ValidationError(BAD_CHOICE)
 DATE_RANGE = validate.Range(min=FIRST_INPUT_DATE, max=LAST_INPUT_DATE,
                             error=f"日期应在 {FIRST_INPUT_DATE} 至 {LAST_INPUT_DATE} 之间")
 
@@ -104,7 +110,7 @@ class ProductSchema(_Base):
     """The product a case concerns."""
 
     product_category = fields.Str(required=True, error_messages=REQUIRED,
-                                  validate=validate.OneOf(list(PRODUCT_CATEGORIES), error=BAD_CHOICE))
+                                  validate=known_class)
     product_name = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=200))
 
 
@@ -160,7 +166,7 @@ class RiskSignalSchema(EnterpriseSchema):
     signal_description = fields.Str(required=True, error_messages=REQUIRED,
                                     validate=validate.Length(min=5, max=4000, error="请填写 5-4000 字的描述"))
     product_category = fields.Str(load_default="other",
-                                  validate=validate.OneOf(list(PRODUCT_CATEGORIES), error=BAD_CHOICE))
+                                  validate=known_class)
     product_name = fields.Str(load_default="", validate=validate.Length(max=200))
 
     @validates_schema
@@ -179,7 +185,7 @@ class LeadSchema(EnterpriseSchema):
     reason = fields.Str(required=True, error_messages=REQUIRED,
                         validate=validate.Length(min=5, max=4000, error="请填写 5-4000 字的描述"))
     product_category = fields.Str(load_default="other",
-                                  validate=validate.OneOf(list(PRODUCT_CATEGORIES), error=BAD_CHOICE))
+                                  validate=known_class)
     product_name = fields.Str(load_default="", validate=validate.Length(max=200))
 
 

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.cases import intake
+from app.cases.categories import class_choices
 from app.cases.schemas import (
     LEAD_SOURCES,
-    PRODUCT_CATEGORIES,
     SIGNAL_SOURCES,
     CampaignSchema,
     FailedSampleSchema,
@@ -19,6 +19,7 @@ from app.cases.schemas import (
     flat_errors,
 )
 from app.cases.views import bp
+from app.clock import local_today
 from app.errors import InvalidInput
 
 _ROW_KEY = re.compile(r"^failed_items-(\d{1,3})-(item|limit|measured|is_safety)$")
@@ -88,7 +89,8 @@ def start(what):
                 errors = {exc.details.get("field", "_form"): [exc.message]}
             else:
                 return _after_start(what, result, clean)
-    return render_template(template, what=what, form=form, errors=errors, categories=PRODUCT_CATEGORIES,
+    categories = class_choices(current_user.org_unit, local_today().year, include=[form.get("product_category")])
+    return render_template(template, what=what, form=form, errors=errors, categories=categories,
                            sources=SIGNAL_SOURCES, lead_sources=LEAD_SOURCES,
                            register=intake.register_enterprises(current_user)), (400 if errors else 200)
 

@@ -9,10 +9,11 @@ from app.auth.guards import local_path
 from app.auth.services import user_display_name
 from app.cases import attachments as docs
 from app.cases import queries
+from app.cases.categories import class_choices
 from app.cases.diagram import diagram_data
 from app.cases.exports import cases_csv, cases_xlsx
 from app.cases.models import CASE_STATUSES
-from app.cases.schemas import PRODUCT_CATEGORIES, CaseFilterSchema, flat_errors
+from app.cases.schemas import CaseFilterSchema, flat_errors
 from app.cases.services import KIND_LABELS
 from app.clock import LOCAL_TZ
 from app.db import utcnow
@@ -58,7 +59,7 @@ def filesize(n):
 
 @bp.context_processor
 def _labels():
-    return {"KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "CATEGORY_LABELS": PRODUCT_CATEGORIES}
+    return {"KIND_LABELS": KIND_LABELS, "STATUS_LABELS": STATUS_LABELS, "CATEGORY_LABELS": class_choices()}
 
 
 def local_next(target, fallback):

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.audit.services import record_event
 from app.auth.services import is_in_scope, unit_ids_in_scope
-from app.cases.categories import KEY_CATEGORIES, PRODUCT_CATEGORIES
+from app.cases.categories import class_code, is_key_class
 from app.cases.jurisdiction import territorial_unit
-from app.cases.schemas import BAD_DATE, DATE_RANGE, REQUIRED, Uscc, _Base, flat_errors
+from app.cases.schemas import BAD_DATE, DATE_RANGE, REQUIRED, Uscc, _Base, flat_errors, known_class
 from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db, utcnow
 from app.errors import AppError
@@ -34,7 +34,6 @@ KINDS = {"投诉": "complaint", "举报": "report", "complaint": "complaint", "r
 # Where a lead goes (DOMAIN.md section 3): a report alleges a violation -> enforcement; a complaint is a
 # consumer's dispute -> consumer protection. The product class travels with the lead for their lists.
 DEPARTMENT_BY_KIND = {"report": "enforcement", "complaint": "consumer_protection"}
-_CATEGORY_BY_LABEL = {label: code for code, label in PRODUCT_CATEGORIES.items()}
 
 
 class ComplaintSchema(_Base):
@@ -49,7 +48,7 @@ class ComplaintSchema(_Base):
     region_code = fields.Str(load_default="",
                              validate=validate.Regexp(r"^(\d{6})?$", error="行政区划代码应为 6 位数字"))
     product_category = fields.Str(load_default="other",
-                                  validate=validate.OneOf(list(PRODUCT_CATEGORIES), error="请选择有效的选项"))
+                                  validate=known_class)
     product_name = fields.Str(load_default="", validate=validate.Length(max=200))
     description = fields.Str(required=True, error_messages=REQUIRED,
                              validate=validate.Length(min=2, max=4000, error="请填写 2-4000 字的内容"))
@@ -73,7 +72,7 @@ def row_from_sheet(cells: dict) -> dict:
     row = dict(cells)
     row["kind"] = KINDS.get(cells.get("kind", "").strip(), cells.get("kind", ""))
     category = cells.get("product_category", "").strip()
-    row["product_category"] = _CATEGORY_BY_LABEL.get(category, category)
+    row["product_category"] = class_code(category)
     return row
 
 
@@ -148,7 +147,7 @@ def _open_lead_check(user, lead, unit):
              "complaint_no": lead.number, "complaint_received_date": lead.received_date.isoformat()}
     return open_case("penalty_case", unit, title=f"12315举报：{subject}（{lead.number}）", enterprise=enterprise,
                      product_category=lead.product_category, product_name=lead.product_name,
-                     is_key_product=lead.product_category in KEY_CATEGORIES, facts=facts, user_id=user.id)
+                     is_key_product=is_key_class(lead.product_category), facts=facts, user_id=user.id)
 
 
 def list_leads(user, *, page=1, per_page=20) -> tuple[list[ComplaintLead], int]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from app.audit.services import record_event
 from app.auth.services import is_in_scope
 from app.cases import intake
-from app.cases.categories import PRODUCT_CATEGORIES
+from app.cases.categories import class_code
 from app.cases.models import Case
 from app.cases.schemas import (
     BAD_DATE,
@@ -27,6 +27,7 @@ from app.cases.schemas import (
     Uscc,
     _Base,
     flat_errors,
+    known_class,
 )
 from app.cases.services import get_or_create_enterprise, merge_case_facts
 from app.db import db, utcnow
@@ -59,7 +60,6 @@ TEMPLATE_HEADERS = ("任务编号", "样品编号", "抽样日期", "被抽样�
                     "产品类别", "商标", "规格型号", "生产日期/批号", "检验机构", "报告编号", "报告日期", "检验结论",
                     "不合格项目", "标准值", "实测值", "货值金额")
 CONCLUSIONS = {"合格": "pass", "不合格": "fail", "pass": "pass", "fail": "fail"}
-_CATEGORY_BY_LABEL = {label: code for code, label in PRODUCT_CATEGORIES.items()}
 _SPLIT = ("；", ";", "\n")
 
 
@@ -74,7 +74,7 @@ class SamplingResultSchema(_Base):
     producer = fields.Str(load_default="", validate=validate.Length(max=200))
     product_name = fields.Str(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=200))
     product_category = fields.Str(load_default="other",
-                                  validate=validate.OneOf(list(PRODUCT_CATEGORIES), error="请选择有效的选项"))
+                                  validate=known_class)
     brand = fields.Str(load_default="", validate=validate.Length(max=100))
     model = fields.Str(load_default="", validate=validate.Length(max=100))
     batch = fields.Str(load_default="", validate=validate.Length(max=100))
@@ -105,7 +105,7 @@ def row_from_sheet(cells: dict) -> dict:
     row = {k: v for k, v in cells.items() if not k.startswith("failed_item_")}
     row["conclusion"] = CONCLUSIONS.get(cells.get("conclusion", "").strip(), cells.get("conclusion", ""))
     category = cells.get("product_category", "").strip()
-    row["product_category"] = _CATEGORY_BY_LABEL.get(category, category)
+    row["product_category"] = class_code(category)
     names, limits, measured = (_split(cells.get(k, "")) for k in
                                ("failed_item_names", "failed_item_limits", "failed_item_measured"))
     row["failed_items"] = [{"item": name, "limit": limits[i] if i < len(limits) else "",

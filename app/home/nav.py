@@ -12,10 +12,12 @@ NAV = [
     ("supervision.overdue", "超期督办", "supervisor"),
     ("reports.dashboard", "统计分析", "supervisor"),
     ("reports.index", "统计报表", "report_viewer"),
+    ("campaigns.index", "专项行动", "report_viewer"),
     ("admin.processes", "流程管理", "process_admin"),
     ("operations.instances", "实例运维", "process_admin"),
     ("calendar.index", "工作日历", "system_admin"),
     ("api.index", "API 令牌", "system_admin"),
+    ("classes.index", "产品类别", "system_admin"),
 ]
 
 

@@ -27,6 +27,12 @@ class Report(Base):
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: the scheduler
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     submitted_at: Mapped[object | None] = mapped_column(UTCDateTime())
+    # The campaign whose schedule sets the period and the due time (None: a report made by hand).
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    due_at: Mapped[object | None] = mapped_column(UTCDateTime())
+    returned_reason: Mapped[str] = mapped_column(Text, default="")  # set when the bureau above returns it
+    returned_at: Mapped[object | None] = mapped_column(UTCDateTime())
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     org_unit: Mapped[OrgUnit] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])

@@ -35,23 +35,17 @@ class DashboardQuery(_Base):
 
 
 class NewReportForm(_Base):
-    """Ask for a report: weekly by its Thursday, summaries by year."""
+    """Ask for a report of a campaign: weekly by its report day, summaries by the campaign's dates."""
 
     kind = fields.Str(required=True, validate=validate.OneOf(REPORT_KINDS, error="请选择有效的报表类型"),
                       error_messages={"required": "请选择报表类型"})
-    thursday = fields.Date(error_messages=BAD_DATE, validate=DATE_RANGE)
-    year = fields.Int(validate=validate.Range(min=2000, max=2100, error="年份无效"),
-                      error_messages={"invalid": "年份无效"})
+    campaign_id = fields.Int(required=True, error_messages={"required": "请选择专项行动", "invalid": "请选择专项行动"})
+    report_day = fields.Date(error_messages=BAD_DATE, validate=DATE_RANGE)
 
     @validates_schema
     def _needs(self, data, **_kw):
-        if data.get("kind") == "weekly":
-            if not data.get("thursday"):
-                raise ValidationError("周报请选择报送日（星期四）", "thursday")
-            if data["thursday"].weekday() != 3:
-                raise ValidationError("周报报送日必须是星期四", "thursday")
-        elif data.get("kind") and not data.get("year"):
-            raise ValidationError("请填写年份", "year")
+        if data.get("kind") == "weekly" and not data.get("report_day"):
+            raise ValidationError("周报请选择报送日", "report_day")
 
 
 class RemarksForm(_Base):

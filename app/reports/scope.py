@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from app.auth.models import OrgUnit
 from app.auth.services import unit_ids_in_scope
-from app.cases.categories import PRODUCT_CATEGORIES
+from app.cases.categories import category_label as class_label
 from app.cases.models import Case, Enterprise
 from app.clock import LOCAL_TZ, local_date
 from app.db import db
@@ -127,4 +127,4 @@ def unit_index(unit: OrgUnit) -> dict[int, OrgUnit]:
 
 def category_label(code) -> str:
     """The Chinese name of a product category code (the code itself when unknown, '未填写' when empty)."""
-    return PRODUCT_CATEGORIES.get(code, code) if code else "未填写"
+    return class_label(code) if code else "未填写"

@@ -1,4 +1,6 @@
 """Report drafts: create (idempotent per unit and period), regenerate, remarks, submit; rights and scope."""
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload
@@ -6,6 +8,7 @@ from sqlalchemy.orm import defer, selectinload
 from app.audit.services import record_event
 from app.auth.models import OrgUnit
 from app.auth.services import is_in_scope, unit_ids_in_scope
+from app.clock import local_today
 from app.db import db, utcnow
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.reports.models import REPORT_KINDS, Report
@@ -41,8 +44,11 @@ def find_report(kind, org_unit_id, period: Period) -> Report | None:
                                           Report.period_start == period.start, Report.period_end == period.end))
 
 
-def ensure_report(kind, unit: OrgUnit, period: Period, user_id=None) -> tuple[Report, bool]:
-    """The unit's report for the period, generated as a draft when missing; (report, created)."""
+def ensure_report(kind, unit: OrgUnit, period: Period, user_id=None, campaign=None) -> tuple[Report, bool]:
+    """The unit's report for the period, generated as a draft when missing; (report, created).
+
+    With a campaign the report carries its due time and counts its cumulative column from the campaign's start.
+    """
     if kind not in REPORT_KINDS:
         raise InvalidInput("报表类型无效")
     if period.end < period.start:
@@ -51,9 +57,15 @@ def ensure_report(kind, unit: OrgUnit, period: Period, user_id=None) -> tuple[Re
     if existing is not None:
         return existing, False
     now = utcnow()
+    due = since = None
+    if campaign is not None:
+        from app.campaigns.schedule import report_due
+
+        due, since = report_due(campaign, kind, period), campaign.start_date
     report = Report(kind=kind, org_unit_id=unit.id, period_start=period.start, period_end=period.end,
-                    figures=build_report_figures(kind, unit, period), remarks="", status="draft",
-                    generated_at=now, generated_by_id=user_id)
+                    figures=build_report_figures(kind, unit, period, since), remarks="", status="draft",
+                    generated_at=now, generated_by_id=user_id, campaign_id=getattr(campaign, "id", None),
+                    due_at=due, returned_reason="")
     try:
         with db.begin_nested():  # two requests (or schedulers) generating the same report: one wins
             db.add(report)
@@ -65,11 +77,11 @@ def ensure_report(kind, unit: OrgUnit, period: Period, user_id=None) -> tuple[Re
     return report, True
 
 
-def create_report(user, kind, period: Period) -> Report:
+def create_report(user, kind, period: Period, campaign=None) -> Report:
     """A reviewer asks for a report of their own bureau (returns the existing one if already there)."""
     if not can_generate(user):
         raise Forbidden("只有质量监督科室可以生成报表")
-    report, _created = ensure_report(kind, user.org_unit, period, user.id)
+    report, _created = ensure_report(kind, user.org_unit, period, user.id, campaign)
     return report
 
 
@@ -110,8 +122,9 @@ def regenerate_report(user, report_id) -> Report:
     """Recompute a draft's figures from the current data."""
     report = _editable(user, report_id, can_review)
     now = utcnow()
-    report.figures = build_report_figures(report.kind, report.org_unit,
-                                          Period(report.period_start, report.period_end))
+    since = report.figures.get("since") if isinstance(report.figures, dict) else None
+    report.figures = build_report_figures(report.kind, report.org_unit, Period(report.period_start, report.period_end),
+                                          date.fromisoformat(since) if since else None)
     report.generated_at, report.generated_by_id = now, user.id
     db.flush()
     record_event("report_regenerated", actor_id=user.id, summary=_summary(report),
@@ -136,6 +149,8 @@ def submit_report(user, report_id) -> Report:
     """Submit a reviewed draft; afterwards it is read-only."""
     report = _editable(user, report_id, can_submit)
     now = utcnow()
+    if local_today(now) <= report.period_end:
+        raise Conflict(f"统计期至 {report.period_end} 结束，结束后才能报送")
     report.status, report.submitted_by_id, report.submitted_at = "submitted", user.id, now
     db.flush()
     record_event("report_submitted", actor_id=user.id, summary=_summary(report),

@@ -1,11 +1,14 @@
-"""Statutory report figures (DOMAIN.md section 6): weekly, stage summary (July 25), annual (November 5).
+"""Statutory report figures (DOMAIN.md section 6): weekly, stage and annual summaries.
+
+No date is written here: a report's period comes from its campaign's schedule (app/campaigns/schedule.py).
 
 Attribution rules (shown on the report page as the 口径): a case counts by its opening date, a closed
 case by its closing date; self-inspections, inspections, interviews and help by their own dates
 (self_inspection_date, inspection_date, interview_date, help_date; else the case's opening date), the
-hazards found by the inspection date; penalty decisions and fines by the decision date, referrals by
-the transfer date (else the decision date); sampling batches by the test report date (else the
-sampling task's opening date), in the product class of each batch.
+hazards found by the inspection date; penalty decisions and fines by the decision date, on whatever case
+the decision was recorded (a penalty run as the call activity of a failed-sample or investigation case
+counts like a penalty case); referrals by the transfer date (else the decision date); sampling batches
+by the test report date (else the sampling task's opening date), in the product class of each batch.
 Status-type values (fixed / open hazards) are as of generation.
 """
 from datetime import date, timedelta
@@ -20,9 +23,10 @@ from app.db import db
 from app.reports.scope import Period, as_amount, category_label, is_true, parse_day, report_cases, rows_of
 
 # The kinds whose facts feed a figure; the others count by their opening date and status alone.
-FACT_KINDS = ("hazard_investigation", "penalty_case", "supervision_sampling")
-STAGE_END = (7, 25)
-ANNUAL_END = (11, 5)
+FACT_KINDS = ("hazard_investigation", "penalty_case", "supervision_sampling", "failed_sample_disposal")
+# The kinds whose process records a penalty decision in the case's facts: penalty_case and the processes
+# that call it (tests/reports/test_reports_penalty_counts.py checks this against processes/).
+DECISION_KINDS = ("penalty_case", "failed_sample_disposal", "hazard_investigation")
 SEVERITIES = ("general", "major")
 
 # (key, label, kind of value) in report order; "amount" values are yuan with two decimals.
@@ -49,20 +53,14 @@ FIGURE_ROWS = [
 ]
 
 
-def weekly_period(thursday: date) -> Period:
-    """The week a Thursday report covers: the previous Thursday through Wednesday (complete days)."""
-    return Period(thursday - timedelta(days=7), thursday - timedelta(days=1))
+def weekly_period(report_day: date) -> Period:
+    """The week a weekly report covers: the seven complete days before its report day."""
+    return Period(report_day - timedelta(days=7), report_day - timedelta(days=1))
 
 
-def summary_period(kind: str, year: int) -> Period:
-    """Stage summary: January 1 to July 25; annual summary: January 1 to November 5."""
-    month, day = STAGE_END if kind == "stage" else ANNUAL_END
-    return Period(date(year, 1, 1), date(year, month, day))
-
-
-def cumulative_period(period: Period) -> Period:
-    """From January 1 of the period's year to its end (the 累计 column)."""
-    return Period(date(period.end.year, 1, 1), period.end)
+def cumulative_period(period: Period, since: date | None = None) -> Period:
+    """From `since` (the campaign's start; else January 1 of the period's end year) to the period's end."""
+    return Period(min(since or date(period.end.year, 1, 1), period.start), period.end)
 
 
 def _case_day(case, key=None):
@@ -115,7 +113,7 @@ def _figures(cases, unit, period: Period) -> dict:
     out["sampling_failed"] = sum(1 for b in batches if b.get("conclusion") == "fail")
     fines = confiscations = 0
     for c in cases:
-        if c.kind != "penalty_case":
+        if c.kind not in DECISION_KINDS:
             continue
         if _is_decision(c) and period.holds(_decision_day(c)):
             out["penalty_decisions"] += 1
@@ -174,7 +172,7 @@ def _figures_for_rows(cases, batches, period):
                 rows = _hazard_rows(c)
                 hazards_found += len(rows)
                 hazards_fixed += sum(1 for r in rows if r.get("status") == "fixed")
-        elif c.kind == "penalty_case" and _is_decision(c) and period.holds(_decision_day(c)):
+        if c.kind in DECISION_KINDS and _is_decision(c) and period.holds(_decision_day(c)):
             decisions += 1
             fines += as_amount(c.facts.get("fine_amount"))
     opened = sum(1 for c in cases if period.holds(local_date(c.opened_at)))
@@ -219,7 +217,9 @@ DRILLABLE = {"cases_opened": {}, "listings": {"kind": "listed_supervision"}}
 def figure_filters(report) -> dict:
     """{figure key: {column: case-list filter}} for the report's figures a case list reproduces."""
     period = Period(report.period_start, report.period_end)
-    columns = {"cumulative": cumulative_period(period) if report.kind == "weekly" else period}
+    since = report.figures.get("since") if isinstance(report.figures, dict) else None
+    since = date.fromisoformat(since) if since else None
+    columns = {"cumulative": cumulative_period(period, since) if report.kind == "weekly" else period}
     if report.kind == "weekly":
         columns["period"] = period
     return {key: {col: {"org": report.org_unit.code, "opened_from": p.start.isoformat(),
@@ -227,15 +227,16 @@ def figure_filters(report) -> dict:
             for key, extra in DRILLABLE.items()}
 
 
-def build_report_figures(kind: str, unit, period: Period) -> dict:
-    """The stored figures of a report: weekly = this week and cumulative; summaries add their tables."""
+def build_report_figures(kind: str, unit, period: Period, since: date | None = None) -> dict:
+    """The stored figures of a report: weekly = this week and cumulative (from `since`); summaries add tables."""
     # A hazard, penalty or sampling case of an earlier year may still count by its own dates (a decision
     # in January on a case opened in December); the other kinds only count when opened in the report.
-    earliest = min(period.start, cumulative_period(period).start)
+    cumulative = cumulative_period(period, since)
+    earliest = min(period.start, cumulative.start)
     cases = report_cases(unit, opened_before=period.end_at, fact_kinds=FACT_KINDS,
                          others_from=Period(earliest, earliest).start_at)
     if kind == "weekly":
-        cumulative = cumulative_period(period)
-        return {"period": _figures(cases, unit, period), "cumulative": _figures(cases, unit, cumulative)}
+        return {"period": _figures(cases, unit, period), "cumulative": _figures(cases, unit, cumulative),
+                "since": cumulative.start.isoformat()}
     return {"cumulative": _figures(cases, unit, period), "by_category": category_table(cases, period),
             "hazards": hazard_list(cases, period), "cases": case_list(cases, period)}

@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.reports import services
 from app.reports.schemas import DashboardQuery, NewReportForm, RemarksForm, first_error
 from app.reports.scope import Period
-from app.reports.statutory import FIGURE_ROWS, figure_filters, summary_period, weekly_period
+from app.reports.statutory import FIGURE_ROWS, figure_filters
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
@@ -60,12 +60,15 @@ def _with_urls(node):
 @login_required
 def index():
     """Stored reports of the user's unit and below; reviewers may generate one."""
+    from app.campaigns.schedule import last_report_day
+    from app.campaigns.services import visible_campaigns
+
     reports = services.list_reports(current_user, kind=request.args.get("kind") or None)
     today = local_today(utcnow())
-    thursday = date.fromordinal(today.toordinal() - ((today.weekday() - 3) % 7))
-    return render_template("reports/index.html", reports=reports, default_thursday=thursday.isoformat(),
-                           default_year=today.year,
-                           can_create=services.can_generate(current_user))
+    campaigns = visible_campaigns(current_user)
+    default_day = next((d for d in (last_report_day(c, today) for c in campaigns) if d), today)
+    return render_template("reports/index.html", reports=reports, default_day=default_day.isoformat(), now=utcnow(),
+                           campaigns=campaigns, can_create=services.can_generate(current_user))
 
 
 @bp.post("/")
@@ -77,8 +80,11 @@ def create():
     except ValidationError as exc:
         flash(first_error(exc.messages), "error")
         return redirect(url_for("reports.index")), 303
-    period = weekly_period(form["thursday"]) if form["kind"] == "weekly" else summary_period(form["kind"], form["year"])
-    report = services.create_report(current_user, form["kind"], period)
+    from app.campaigns.services import report_period, visible_campaign
+
+    campaign = visible_campaign(current_user, form["campaign_id"])
+    period = report_period(campaign, form["kind"], form.get("report_day"))
+    report = services.create_report(current_user, form["kind"], period, campaign)
     return redirect(url_for("reports.show", report_id=report.id)), 303
 
 
@@ -99,9 +105,15 @@ def _render_show(report, status=200, **extra):
              for key, cols in figure_filters(report).items()}
     # A province's annual lists run to thousands of rows: the page shows the first ones unless asked for all.
     row_limit = None if request.args.get("all") == "1" else LIST_ROWS_ON_PAGE
+    from app.reports.upward import children_breakdown
+
+    upper = report.org_unit.parent_id == current_user.org_unit_id
     return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS, drill_urls=drill,
                            row_limit=row_limit, can_review=services.can_review(current_user, report),
-                           can_submit=services.can_submit(current_user, report), **extra), status
+                           can_submit=services.can_submit(current_user, report), breakdown=children_breakdown(report),
+                           can_return=upper and services.can_generate(current_user)
+                           and current_user.has_role("supervisor") and report.status == "submitted",
+                           ended=local_today(utcnow()) > report.period_end, **extra), status
 
 
 @bp.get("/<int:report_id>/export.xlsx")
@@ -147,3 +159,6 @@ def submit(report_id):
     services.submit_report(current_user, report_id)
     flash(_("报表已报送"), "success")
     return redirect(url_for("reports.show", report_id=report_id)), 303
+
+
+from app.reports import upward_views  # noqa: E402,F401  (registers its routes on bp)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.auth.accounts import create_user
 from app.auth.models import User
 from app.calendar.helpers import add_days, today
-from app.cases.categories import KEY_CATEGORIES
+from app.cases.categories import is_key_class
 from app.cases.services import get_or_create_enterprise, open_case
 from app.clock import local_today
 from app.db import db
@@ -42,7 +42,11 @@ def seed_demo() -> str:
     enterprises = [get_or_create_enterprise(make_uscc(p), name, region_code=p[2:8], role="producer")
                    for p, name, _cat, _prod in ENTERPRISES]
     opened = _create_cases(enterprises)
-    return f"已创建演示用户 {len(users)} 个、企业 {len(enterprises)} 家、案件 {opened} 件；演示密码：{DEMO_PASSWORD}"
+    from app.seed.demo_campaign import seed_demo_campaign
+
+    campaign = seed_demo_campaign() if latest_definition("hazard_investigation") else ""
+    return (f"已创建演示用户 {len(users)} 个、企业 {len(enterprises)} 家、案件 {opened} 件；{campaign}；"
+            f"演示密码：{DEMO_PASSWORD}")
 
 
 def _create_users():
@@ -102,7 +106,7 @@ def _create_cases(enterprises) -> int:
         ent = enterprises[ent_index]
         _body, _name, category, product = ENTERPRISES[ent_index]
         case = open_case(kind, unit_by_code(org_code), title=f"{ent.name} {product}", enterprise=ent,
-                         product_category=category, product_name=product, is_key_product=category in KEY_CATEGORIES,
+                         product_category=category, product_name=product, is_key_product=is_key_class(category),
                          facts=facts)
         opened += 1
         for _ in range(steps):

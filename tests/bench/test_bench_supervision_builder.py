@@ -7,9 +7,13 @@ from sqlalchemy import func, select
 from app.cases.models import Case
 from app.reports.indicators import dashboard
 from app.reports.scope import Period
-from app.reports.statutory import build_report_figures, summary_period
+from app.reports.statutory import build_report_figures
 from app.seed.reference import unit_by_code
 from bench.supervision import KIND_WEIGHTS, bulk_cases
+
+# Summary periods as a campaign sets them (the 2022 notice's dates, in 2026).
+STAGE_2026 = Period(date(2026, 1, 1), date(2026, 7, 25))
+ANNUAL_2026 = Period(date(2026, 1, 1), date(2026, 11, 5))
 
 NOW = datetime(2026, 11, 19, 4, 0, tzinfo=UTC)
 
@@ -24,7 +28,7 @@ def test_bulk_cases_feed_the_dashboard_and_annual_report(db_session):
     data = dashboard(province, Period(date(2026, 1, 1), date(2026, 11, 19)), NOW)["total"]
     assert data["key_share"]["batches"] > data["key_share"]["key_batches"] > 0
     assert data["hazards"]["found"] > data["hazards"]["fixed"] > 0 and data["disposal"]["closed"] > 0
-    figures = build_report_figures("annual", province, summary_period("annual", 2026))["cumulative"]
+    figures = build_report_figures("annual", province, ANNUAL_2026)["cumulative"]
     assert figures["penalty_decisions"] > 0 and float(figures["fines"]) > 0
     assert figures["enterprises_inspected"] > 0 and figures["sampling_failed"] > 0
     # Cases are spread over the bureaus below the province, not piled on one.

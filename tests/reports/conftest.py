@@ -46,3 +46,18 @@ def case_at(make_case):
     return make
 
 
+
+
+@pytest.fixture()
+def campaign_2026(db_session, make_user):
+    """A 2026 province campaign (Thursday 12:00 reports, stage 7/25, annual 12/10) passed on by Fuzhou."""
+    from datetime import date
+
+    from app.campaigns.services import acknowledge
+    from tests.campaign_helpers import issued_campaign
+
+    with freeze_time("2026-01-01 01:00"):
+        campaign = issued_campaign(make_user("350000", roles=("staff", "supervisor")), date(2026, 1, 1),
+                                   stage_date=date(2026, 7, 25), annual_date=date(2026, 12, 10))
+        acknowledge(make_user("350100"), campaign.id)
+    return campaign

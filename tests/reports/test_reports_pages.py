@@ -27,11 +27,11 @@ def _figure_link(html, key, column=-1):
 
 
 @freeze_time(NOW)
-def test_generate_review_submit_weekly_report(client, db_session, case_at, make_user):
+def test_generate_review_submit_weekly_report(client, db_session, case_at, make_user, campaign_2026):
     head = make_user("350121", ["quality_supervision"], ["supervisor"])
     login(client, head.username)
     first = case_at("2026-11-13 03:00", "penalty_case", "350121", facts={"reason": "线索"})
-    resp = client.post("/reports/", data={"kind": "weekly", "thursday": "2026-11-19"})
+    resp = client.post("/reports/", data={"kind": "weekly", "campaign_id": campaign_2026.id, "report_day": "2026-11-19"})
     assert resp.status_code == 303
     report = db_session.scalar(select(Report))
     assert (report.kind, report.status, str(report.period_start), str(report.period_end)) == \
@@ -68,13 +68,14 @@ def test_generate_review_submit_weekly_report(client, db_session, case_at, make_
 
 
 @freeze_time(NOW)
-def test_bad_input_keeps_text_and_answers_400(client, db_session, make_user):
+def test_bad_input_keeps_text_and_answers_400(client, db_session, make_user, campaign_2026):
     head = make_user("350121", ["quality_supervision"], ["supervisor"])
     login(client, head.username)
-    resp = client.post("/reports/", data={"kind": "weekly", "thursday": "2026-11-18"}, follow_redirects=True)
-    assert "周报报送日必须是星期四" in resp.get_data(as_text=True)
+    resp = client.post("/reports/", data={"kind": "weekly", "campaign_id": campaign_2026.id,
+                                          "report_day": "2026-11-18"}, follow_redirects=True)
+    assert resp.status_code == 400 and "报送日不是该专项行动的周报报送日" in resp.get_data(as_text=True)
     assert db_session.scalar(select(Report)) is None
-    client.post("/reports/", data={"kind": "annual", "year": "2026"})
+    client.post("/reports/", data={"kind": "annual", "campaign_id": campaign_2026.id})
     report = db_session.scalar(select(Report))
     long_text = "说明" * 2001
     resp = client.post(f"/reports/{report.id}/remarks", data={"remarks": long_text})
@@ -134,14 +135,14 @@ def _token(client, url):
 
 @freeze_time(NOW)
 def test_long_lists_show_the_first_rows_with_the_total_and_all_on_request(client, db_session, case_at, make_user,
-                                                                          monkeypatch):
+                                                                          monkeypatch, campaign_2026):
     from app.reports import views
 
     monkeypatch.setattr(views, "LIST_ROWS_ON_PAGE", 2)
     head = make_user("350121", ["quality_supervision"], ["supervisor"])
     login(client, head.username)
     numbers = [case_at(f"2026-0{m}-02 02:00", "recall", "350121").number for m in (3, 4, 5)]
-    assert client.post("/reports/", data={"kind": "annual", "year": "2026"}).status_code == 303
+    assert client.post("/reports/", data={"kind": "annual", "campaign_id": campaign_2026.id}).status_code == 303
     report = db_session.scalar(select(Report))
     short = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert sum(n in short for n in numbers) == 2 and "仅显示前 2 条，共 3 条。" in short

@@ -10,9 +10,13 @@ from app.engine.deploy import deploy_files
 from app.engine.models import HumanTask
 from app.reports.indicators import dashboard
 from app.reports.scope import Period
-from app.reports.statutory import build_report_figures, summary_period
+from app.reports.statutory import build_report_figures
 from app.seed.reference import unit_by_code
 from tests.processes.conftest import PROCESSES, CaseDriver
+
+# Summary periods as a campaign sets them (the 2022 notice's dates, in 2026).
+STAGE_2026 = Period(date(2026, 1, 1), date(2026, 7, 25))
+ANNUAL_2026 = Period(date(2026, 1, 1), date(2026, 11, 5))
 
 FILES = ("hazard_investigation", "penalty_case", "credit_disclosure", "listed_supervision")
 FACTS = {"campaign_name": "2026年重点工业产品质量安全排查治理", "self_inspection_due": "2026-05-20",
@@ -46,14 +50,14 @@ def investigated(db_session, make_enterprise):
 
 
 def test_stage_summary_counts_what_the_process_recorded(investigated):
-    figures = build_report_figures("stage", unit_by_code("350100"), summary_period("stage", 2026))
+    figures = build_report_figures("stage", unit_by_code("350100"), STAGE_2026)
     c = figures["cumulative"]
     assert (c["enterprises_self_inspected"], c["enterprises_inspected"]) == (1, 1)
     assert (c["hazards_found_general"], c["hazards_fixed_general"], c["hazards_found_major"]) == (1, 1, 0)
     assert (c["cases_opened"], c["cases_closed"]) == (1, 1)
     assert [h["description"] for h in figures["hazards"]] == ["熄火保护缺失"]
     assert [r["label"] for r in figures["by_category"]] == ["燃气器具"]
-    province = build_report_figures("stage", unit_by_code("350000"), summary_period("stage", 2026))
+    province = build_report_figures("stage", unit_by_code("350000"), STAGE_2026)
     assert province["cumulative"]["hazards_found_major"] == 1 and province["cumulative"]["cases_closed"] == 2
 
 

@@ -6,10 +6,15 @@ import pytest
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
+from app.reports.scope import Period
 from app.reports.services import ensure_report
-from app.reports.statutory import FIGURE_ROWS, build_report_figures, summary_period, weekly_period
+from app.reports.statutory import FIGURE_ROWS, build_report_figures, weekly_period
 from app.seed.reference import unit_by_code
 from tests.reports.report_helpers import at
+
+# Summary periods as a campaign sets them (the 2022 notice's dates, in 2026).
+STAGE_2026 = Period(date(2026, 1, 1), date(2026, 7, 25))
+ANNUAL_2026 = Period(date(2026, 1, 1), date(2026, 11, 5))
 
 THURSDAY = date(2026, 11, 19)
 
@@ -108,7 +113,7 @@ def test_xlsx_holds_the_report_numbers(campaign):
 
 @freeze_time("2026-11-19 04:00")
 def test_annual_summary_tables(campaign):
-    period = summary_period("annual", 2026)
+    period = ANNUAL_2026
     assert (period.start, period.end) == (date(2026, 1, 1), date(2026, 11, 5))
     figures = build_report_figures("annual", unit_by_code("350100"), period)
     # Only what happened by November 5: case "a", two penalty cases (their decisions are dated later) and
@@ -136,7 +141,7 @@ def test_annual_summary_tables(campaign):
 def test_summary_xlsx_has_a_sheet_per_table(campaign):
     from app.reports.export import report_workbook
 
-    report, _ = ensure_report("stage", unit_by_code("350100"), summary_period("stage", 2026))
+    report, _ = ensure_report("stage", unit_by_code("350100"), STAGE_2026)
     wb = load_workbook(BytesIO(report_workbook(report)))
     assert wb.sheetnames == ["主要指标", "分产品类别", "隐患清单", "案件清单"]
     assert wb["案件清单"]["A1"].value == "案件编号"

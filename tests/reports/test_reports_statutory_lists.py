@@ -3,8 +3,13 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from app.reports.statutory import build_report_figures, summary_period
+from app.reports.scope import Period
+from app.reports.statutory import build_report_figures
 from app.seed.reference import unit_by_code
+
+# Summary periods as a campaign sets them (the 2022 notice's dates, in 2026).
+STAGE_2026 = Period(date(2026, 1, 1), date(2026, 7, 25))
+ANNUAL_2026 = Period(date(2026, 1, 1), date(2026, 11, 5))
 
 
 @freeze_time("2026-11-19 04:00")
@@ -18,7 +23,7 @@ def test_lists_name_the_bureau_and_enterprise(db_session, case_at, make_enterpri
     city.facts = {"fine_amount": "999", "decision_no": "X", "decision_date": "2026-04-03"}
     outside = case_at("2026-04-02 02:00", "recall", "350203")
     db_session.flush()
-    figures = build_report_figures("annual", unit_by_code("350100"), summary_period("annual", 2026))
+    figures = build_report_figures("annual", unit_by_code("350100"), ANNUAL_2026)
     rows = {c["number"]: c for c in figures["cases"]}
     assert outside.number not in rows
     assert (rows[with_ent.number]["enterprise"], rows[with_ent.number]["org_unit"]) == (
@@ -40,7 +45,7 @@ def test_cases_of_earlier_years_count_by_their_own_dates(db_session, case_at):
     new_year_recall = case_at("2025-12-30 02:00", "recall", "350121")
     db_session.flush()
     fuzhou = unit_by_code("350100")
-    annual = build_report_figures("annual", fuzhou, summary_period("annual", 2026))
+    annual = build_report_figures("annual", fuzhou, ANNUAL_2026)
     assert (annual["cumulative"]["penalty_decisions"], annual["cumulative"]["fines"]) == (1, "1500.50")
     assert annual["cumulative"]["cases_opened"] == 0
     assert {c["number"] for c in annual["cases"]}.isdisjoint({late_decision.number, old_recall.number})
