@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql
 import app.db
 
 revision = 'i16_0001'
-down_revision = '0009'
+down_revision = 'i12_0001'
 branch_labels = None
 depends_on = None
 
