@@ -6,17 +6,17 @@ from app.reports.services import ensure_report
 from app.reports.statutory import DECISION_KINDS, FACT_KINDS, build_report_figures, weekly_period
 from app.seed.reference import unit_by_code
 from tests.processes.conftest import PROCESSES, clock, library, move_to, open_case_for  # noqa: F401  (fixtures)
-from tests.processes.test_failed_sample_disposal import fail_recheck, open_disposal
+from tests.processes.test_failed_sample_disposal import notify, open_disposal
 
 
 def _decided_inside_disposal(clock, open_case_for):  # noqa: F811
     case = open_disposal(open_case_for)
-    fail_recheck(case)
-    move_to(case, clock, date(2026, 5, 9))
-    case.complete("fs_second_recheck", second_recheck_result="fail")
-    case.complete("fs_suspension")
-    case.complete("pc_lead_check", open_decision="open", request_open_extension=False)
+    notify(case, "2026-03-03")
+    case.complete("fs_stop_sale", stop_sale_order_date="2026-03-02")
+    case.complete("fs_traceback", producer_location="local", producer_region_code="350121")
+    case.complete("pc_lead_check", open_decision="open", request_open_extension=False, lead_needs_testing=False)
     case.complete("pc_investigation", needs_testing=False, seizure_applied=False)
+    move_to(case, clock, date(2026, 5, 9))
     case.complete("pc_pre_notice", pre_notice_date="2026-05-09")
     move_to(case, clock, date(2026, 5, 18))
     case.complete("pc_legal_review", request_decision_extension=False)
