@@ -51,6 +51,7 @@ class NextTask:
     title: str
     department: str
     org_unit: str
+    id: int = 0
 
 
 @dataclass
@@ -220,11 +221,11 @@ def describe_tasks(task_ids) -> list[NextTask]:
     """Title, department name and bureau name of the given tasks."""
     if not task_ids:
         return []
-    stmt = (select(HumanTask.title, Department.name, OrgUnit.name)
+    stmt = (select(HumanTask.title, Department.name, OrgUnit.name, HumanTask.id)
             .outerjoin(Department, Department.code == HumanTask.department_code)
             .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
             .where(HumanTask.id.in_(task_ids)).order_by(HumanTask.id))
-    return [NextTask(t, d or "", u or "") for t, d, u in db.execute(stmt).all()]
+    return [NextTask(t, d or "", u or "", i) for t, d, u, i in db.execute(stmt).all()]
 
 
 def department_name(code) -> str:

@@ -7,7 +7,7 @@ from app.calendar.deadlines import parse_due_rule
 from app.cases.categories import category_label
 from app.db import db, utcnow
 from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
-from app.inbox import queries, services
+from app.inbox import handoff, queries, services
 from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
 from app.inbox.summary import deadline_info, key_facts
 
@@ -139,7 +139,13 @@ def complete(task_id):
     if not outcome.ok:
         db.rollback()
         return _task_page(row, form_def, outcome.values, outcome.errors, status=400)
-    flash(_completion_message(row.title, outcome), "warning" if outcome.engine_error else "success")
+    message = _completion_message(row.title, outcome)
+    if request.form.get("then") == "continue" and not outcome.engine_error:
+        following = handoff.continue_with(current_user, [n.id for n in outcome.next_tasks])
+        if following is not None:
+            flash(_("「%(t)s」已办结，已为您打开下一步「%(n)s」", t=row.title, n=following.title), "success")
+            return redirect(url_for("inbox.task", task_id=following.id))
+    flash(message, "warning" if outcome.engine_error else "success")
     return redirect(url_for("inbox.mine"))
 
 
