@@ -131,7 +131,7 @@ def test_failed_sample_to_the_objection_window_takes_far_fewer_clicks(page, logi
 
 @pytest.fixture(autouse=True)
 def _skip_without_process(live_server):
-    with live_server.session() as db:
+    with live_server.session():
         from app.engine.deploy import latest_definition
 
         if latest_definition("failed_sample_disposal") is None:
