@@ -114,8 +114,10 @@ def export():
 def detail(case_id):
     """The case page: facts, parties, deadlines, timeline, documents, comments, diagram."""
     _scoped_case(case_id)
+    from app.engine.waits import case_waits
+
     page = queries.case_page(current_user, case_id, str(get_locale()))
-    return render_template("cases/detail.html", **page)
+    return render_template("cases/detail.html", waits=case_waits(case_id), **page)
 
 
 @bp.get("/<int:case_id>/diagram.json")

@@ -7,7 +7,7 @@ from app.calendar.deadlines import parse_due_rule
 from app.cases.categories import category_label
 from app.db import db, utcnow
 from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
-from app.inbox import handoff, queries, services
+from app.inbox import handoff, queries, services, waiting
 from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
 from app.inbox.summary import deadline_info, key_facts
 
@@ -22,6 +22,12 @@ TAB_TITLES = {"mine": "我的待办", "department": "科室待办", "done": "已
 def inbox_category_label(code):
     """Product category code -> Chinese name, for templates."""
     return category_label(code)
+
+
+@bp.app_template_global()
+def wait_text(wait):
+    """A waiting state in words, for templates."""
+    return waiting.wait_text(wait)
 
 
 @bp.app_template_global()
@@ -48,6 +54,7 @@ def _list(tab):
     return render_template("inbox/list.html", tab=tab, tab_titles=TAB_TITLES, page=page, filters=filters,
                            errors=errors, counts=queries.tab_counts(current_user),
                            choices=queries.filter_choices(current_user),
+                           waiting_cases=waiting.waiting_cases(current_user) if tab == "mine" else [],
                            is_supervisor=current_user.has_role("supervisor")), (400 if errors else 200)
 
 
@@ -139,7 +146,7 @@ def complete(task_id):
     if not outcome.ok:
         db.rollback()
         return _task_page(row, form_def, outcome.values, outcome.errors, status=400)
-    message = _completion_message(row.title, outcome)
+    message = _completion_message(row, outcome)
     if request.form.get("then") == "continue" and not outcome.engine_error:
         following = handoff.continue_with(current_user, [n.id for n in outcome.next_tasks])
         if following is not None:
@@ -149,7 +156,10 @@ def complete(task_id):
     return redirect(url_for("inbox.mine"))
 
 
-def _completion_message(title, outcome):
+def _completion_message(row, outcome):
+    from app.engine.waits import waits_of_instance_id
+
+    title = row.title
     if outcome.engine_error:
         return _("「%(t)s」已办结，但流程后续步骤执行出错（%(e)s），已记录并等待流程管理员处理",
                  t=title, e=outcome.engine_error)
@@ -159,6 +169,9 @@ def _completion_message(title, outcome):
         return _("「%(t)s」已办结，下一步：%(n)s", t=title, n=nxt)
     if outcome.status == "completed":
         return _("「%(t)s」已办结，流程已全部完成", t=title)
+    waits = waits_of_instance_id(row.instance_id)
+    if waits:
+        return _("「%(t)s」已办结，案件正在等待：%(w)s", t=title, w=waiting.waits_text(waits))
     return _("「%(t)s」已办结", t=title)
 
 

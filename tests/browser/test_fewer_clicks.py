@@ -122,7 +122,17 @@ def test_failed_sample_to_the_objection_window_takes_far_fewer_clicks(page, logi
     assert "已为您打开下一步「书面告知被抽样单位及标称生产者」" in page.inner_text(".flash-success")
     _notice(after)
     after.click(page.get_by_role("button", name="办结并继续"))
-    assert "「书面告知被抽样单位及标称生产者」已办结" in page.inner_text(".flash")
+    flash = page.inner_text(".flash")
+    print("\n" + flash)
+    # Nothing to open next: the flash says what the case awaits and until when, and so do the inbox and the case.
+    assert "「书面告知被抽样单位及标称生产者」已办结，案件正在等待：" in flash
+    assert re.search(r"（至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}；[^）]+可提前结束）", flash)
+    rows = page.locator(".waiting-cases li")
+    assert rows.count() == 2 and "可提前结束" in rows.first.inner_text()
+    rows.first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    assert "当前没有待办环节，案件正在等待：" in page.inner_text("#deadlines")
+    assert re.search(r"至 \d{4}-\d{2}-\d{2}", page.inner_text("#deadlines .case-wait"))
 
     print(f"\nclicks+fields before: {before.clicks}+{before.fields}, after: {after.clicks}+{after.fields}")
     assert (before.clicks, after.clicks) == (8, 2)
