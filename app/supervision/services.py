@@ -17,7 +17,7 @@ from app.db import db, utcnow
 from app.engine import tasks as task_ops
 from app.engine.models import HumanTask
 from app.errors import Forbidden, InvalidInput, NotFound
-from app.notifications.services import notify_users, task_holders
+from app.notifications.services import notify_users, person_label, task_holders, task_subject
 
 DUE_SOON_WORKING_DAYS = 3
 GROUPINGS = {"region": "地区", "department": "科室", "kind": "案件类型", "category": "产品类别"}
@@ -151,8 +151,8 @@ def remind_task(task_id, actor, note="") -> int:
     holders = task_holders(task)
     if not holders:
         raise InvalidInput("该任务暂无可提醒的承办人员，请先分派")
-    body = f"{actor.org_unit.name}{actor.display_name}督促您尽快办理该任务。" + (f"督办意见：{note}" if note else "")
-    notify_users(holders, "reminder", f"督办提醒：{task.title}", key=f"remind:t{task.id}:{now.isoformat()}",
+    body = f"{person_label(actor)}督促您尽快办理该任务。" + (f"督办意见：{note}" if note else "")
+    notify_users(holders, "reminder", f"督办提醒：{task_subject(task)}", key=f"remind:t{task.id}:{now.isoformat()}",
                  body=body, case_id=task.case_id, human_task_id=task.id, at=now)
     record_event("task_reminded", case_id=task.case_id, instance_id=task.instance_id, human_task_id=task.id,
                  actor_id=actor.id, summary=task.title, at=now,

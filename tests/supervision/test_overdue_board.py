@@ -103,7 +103,8 @@ def test_remind_notifies_holders_and_is_audited(client, db_session, world):
     assert "督办提醒" in response.get_data(as_text=True)
     told = db_session.scalars(select(Notification).where(Notification.human_task_id == task.id)).all()
     assert {n.user_id for n in told} >= {world["clerk"].id, world["clerk2"].id}
-    assert all(n.title == "督办提醒：late_flow检查" and "请本周内办结" in n.body for n in told)
+    case = db_session.get(Case, task.case_id)
+    assert all(n.title.startswith(f"督办提醒：late_flow检查（{case.number}，") and "请本周内办结" in n.body for n in told)
     event = db_session.scalar(select(CaseEvent).where(CaseEvent.human_task_id == task.id,
                                                       CaseEvent.event_type == "task_reminded"))
     assert event is not None and event.actor_id == world["fz_head"].id
