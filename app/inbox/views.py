@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 from app.calendar.deadlines import parse_due_rule
 from app.cases.categories import category_label
 from app.db import db, utcnow
+from app.errors import Conflict
 from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
-from app.inbox import handoff, queries, services, waiting
+from app.inbox import handoff, queries, services, suspension, waiting
 from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
 from app.inbox.summary import deadline_info, key_facts
 
@@ -55,6 +56,7 @@ def _list(tab):
                            errors=errors, counts=queries.tab_counts(current_user),
                            choices=queries.filter_choices(current_user),
                            waiting_cases=waiting.waiting_cases(current_user) if tab == "mine" else [],
+                           suspended=suspension.suspended_instance_ids(r.task.instance_id for r in page.rows),
                            is_supervisor=current_user.has_role("supervisor")), (400 if errors else 200)
 
 
@@ -81,12 +83,17 @@ def done():
 
 def _task_page(task, form_def=None, values=None, errors=None, form_problem="", status=200):
     view = services.task_view(task, current_user)
+    reason = suspension.suspension_reason(task.instance_id) if task.status == "ready" else None
+    if reason is not None:
+        # Nothing can be claimed or completed until an administrator resumes the process.
+        view.perms.claim = view.perms.complete = False
     if values is None:
         values = view.draft.data if view.draft is not None else view.submitted
     return render_template(
         "inbox/task.html", task=task, view=view, case=view.case, perms=view.perms, draft=view.draft,
         form_def=form_def, values=values, errors=errors or {}, form_problem=form_problem,
         facts=key_facts(view.case_facts), deadline=deadline_info(task.due_at, utcnow()),
+        suspended=suspension.suspension_message(reason) if reason is not None else "",
     ), status
 
 
@@ -142,6 +149,11 @@ def discard_draft(task_id):
 def complete(task_id):
     """Validate and complete the task; back to the inbox naming the next task(s)."""
     row, form_def = _posted_form(task_id)
+    if row.status == "ready" and suspension.suspension_reason(row.instance_id) is not None:
+        # Refused with the reason, what was typed kept; not a form error ("1 处需要更正").
+        from app.formdefs.schema import unflatten_form
+
+        return _task_page(row, form_def, unflatten_form(request.form, form_def), status=409)
     outcome = services.submit_task(row.id, current_user, form_def, request.form)
     if not outcome.ok:
         db.rollback()
@@ -201,7 +213,15 @@ def hand_over(task_id, action):
         flash("；".join(m for msgs in errors.values() for m in msgs), "error")
         form_def, problem = _form(row)
         return _task_page(row, form_def, form_problem=problem, status=400)
-    message = _hand_over(task_id, action, data)
+    try:
+        if action == "claim":
+            suspension.refuse_if_suspended(row)
+        message = _hand_over(task_id, action, data)
+    except Conflict as exc:
+        # Someone else was faster, or the process is suspended: say so on the task page, not a bare 409.
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("inbox.task", task_id=task_id))
     flash(message, "success")
     back = request.form.get("next", "")
     if back == "task" and action in ("claim", "assign", "delegate"):

@@ -204,3 +204,19 @@ def test_listed_board_rejects_unknown_status(client, world):
     login(client, world["fz_head"])
     response = client.get("/supervision/listed?status=bogus")
     assert response.status_code == 400 and "筛选条件无效" in response.get_data(as_text=True)
+
+
+def test_a_head_first_sees_their_own_departments_tasks(client, world, make_user):
+    enforcement_head = make_user("350100", departments=("enforcement",), roles=("staff", "supervisor"))
+    login(client, enforcement_head)
+    with freeze_time(LOOKED):
+        _status, own = page(client, "/supervision/overdue")
+        _status, everything = page(client, "/supervision/overdue?department=all")
+    # The late tasks are quality supervision's: not on an enforcement head's default view, one choice away.
+    assert world["minhou"].number not in own and '<option value="enforcement" selected' in own
+    assert world["minhou"].number in everything and '<option value="all" selected' in everything
+    client.post("/logout")
+    login(client, world["fz_head"])
+    with freeze_time(LOOKED):
+        _status, qs_view = page(client, "/supervision/overdue")
+    assert world["minhou"].number in qs_view
