@@ -11,6 +11,7 @@ from app.auth.models import Department, OrgUnit, User
 from app.auth.services import is_in_scope, unit_ids_in_scope
 from app.calendar.workdays import as_date, get_calendar
 from app.cases.categories import category_label
+from app.cases.fact_labels import option_labeller
 from app.cases.models import Case
 from app.cases.services import KIND_LABELS, open_follow_up_case
 from app.db import db, utcnow
@@ -239,6 +240,7 @@ def listed_board(user, *, status="open", now=None) -> dict:
                                                     HumanTask.status == "ready").order_by(HumanTask.due_at)):
             open_tasks.setdefault(t.case_id, []).append(t)
     rows = []
+    reason_label = option_labeller("listing_reason")
     for c in cases:
         facts = c.facts or {}
         tasks_here = open_tasks.get(c.id, [])
@@ -246,8 +248,9 @@ def listed_board(user, *, status="open", now=None) -> dict:
         rows.append(ListedRow(
             case=c, parent_number=facts.get("parent_case_number", ""),
             level_label=LISTING_LEVELS.get(facts.get("listing_level"), "—"),
-            reason=facts.get("listing_reason") or facts.get("reason", ""),
-            listing_due=facts.get("listing_due_date", ""), open_tasks=tasks_here,
+            reason=reason_label(facts.get("listing_reason")) or facts.get("reason", ""),
+            # The board's own listing names a due date; a proposal made in the process names its deadline.
+            listing_due=facts.get("listing_due_date") or facts.get("rectification_deadline", ""), open_tasks=tasks_here,
             next_due_at=min(dues) if dues else None, is_overdue=any(d < now for d in dues),
             is_delisted=bool(facts.get("delisted"))))
     return {"rows": rows, "status": status, "overdue": sum(r.is_overdue for r in rows)}
