@@ -207,7 +207,8 @@ def timeline(case_id) -> list[dict]:
         if ev.event_type == "follow_up_started":
             # The summary is the process key (listed_supervision): name the kind and the new case instead.
             summary = _follow_up_summary(summary, ev.data or {})
-        out.append({"at": ev.created_at, "type": ev.event_type, "label": event_label(ev.event_type),
+        out.append({"at": ev.created_at, "type": ev.event_type, "task_id": ev.human_task_id,
+                    "label": event_label(ev.event_type),
                     "actor": actor.display_name if actor else "", "summary": summary,
                     "is_problem": ev.event_type in ("instance_error", "due_rule_failed")})
     return out

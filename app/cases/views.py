@@ -114,10 +114,15 @@ def export():
 def detail(case_id):
     """The case page: facts, parties, deadlines, timeline, documents, comments, diagram."""
     _scoped_case(case_id)
+    from app.cases.stages import STAGES, case_task_forms, group_facts, tag_events
     from app.engine.waits import case_waits
 
     page = queries.case_page(current_user, case_id, str(get_locale()))
-    return render_template("cases/detail.html", waits=case_waits(case_id), **page)
+    forms = case_task_forms(case_id)
+    return render_template("cases/detail.html", waits=case_waits(case_id),
+                           fact_groups=group_facts(page["facts"], forms),
+                           event_stages=[(code, str(STAGES[code])) for code in tag_events(page["events"], forms)],
+                           **page)
 
 
 @bp.get("/<int:case_id>/diagram.json")

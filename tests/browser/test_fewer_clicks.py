@@ -134,6 +134,20 @@ def test_failed_sample_to_the_objection_window_takes_far_fewer_clicks(page, logi
     assert "当前没有待办环节，案件正在等待：" in page.inner_text("#deadlines")
     assert re.search(r"至 \d{4}-\d{2}-\d{2}", page.inner_text("#deadlines .case-wait"))
 
+    # The case page groups its facts by stage and filters its timeline by stage.
+    stages = page.locator("#facts details.fact-stage summary h3").all_inner_texts()
+    assert [t.split()[0] for t in stages][:2] == ["抽样与检验", "告知与异议"]
+    assert "检验报告编号" in page.inner_text("#facts details[data-stage=sampling]")
+    assert "告知书文号" in page.inner_text("#facts details[data-stage=notice]") or \
+        page.locator("#facts details[data-stage=notice] dt").count() > 0
+    visible = page.locator(".timeline li:visible")
+    everything = visible.count()
+    page.locator(".timeline-filter").get_by_role("button", name="告知与异议").click()
+    assert 0 < visible.count() < everything
+    assert all(li.get_attribute("data-stage") == "notice" for li in visible.all())
+    page.locator(".timeline-filter").get_by_role("button", name="全部").click()
+    assert visible.count() == everything
+
     print(f"\nclicks+fields before: {before.clicks}+{before.fields}, after: {after.clicks}+{after.fields}")
     assert (before.clicks, after.clicks) == (8, 2)
     assert after.total * 2 <= before.total
