@@ -11,6 +11,7 @@ from app.audit.labels import event_label
 from app.auth.models import OrgUnit, User
 from app.auth.services import is_in_scope
 from app.calendar.workdays import get_calendar
+from app.cases.fact_labels import TECHNICAL_FACTS, fact_label
 from app.cases.models import Case, Enterprise
 from app.clock import LOCAL_TZ, local_today
 from app.db import db, utcnow
@@ -161,7 +162,7 @@ def fact_deadlines(case, locale=None) -> list[dict]:
         except ValueError:
             continue
         fd = fields.get(key)
-        label = fd.label_for(locale) if fd else START_FACT_LABELS.get(key, key)
+        label = fd.label_for(locale) if fd else fact_label(key)
         out.append({"label": label, "date": day, "remaining_wd": cal.working_days_between(today, day),
                     "is_overdue": case.status == "open" and day < today})
     return sorted(out, key=lambda d: d["date"])
@@ -189,15 +190,6 @@ def _follow_ups(case):
 # Facts that the page shows in their own sections (identity, enterprise, product, relations).
 HIDDEN_FACTS = frozenset({"case_id", "case_number", "case_kind", "org_level", "product_category", "product_name",
                           "is_key_product", "enterprise_uscc", "enterprise_name", "parent_case_number", "title"})
-START_FACT_LABELS = {
-    "sample_no": "样品编号", "test_report_no": "检验报告编号", "test_lab": "检验机构", "test_date": "检验日期",
-    "failed_items": "不合格项目", "item": "项目", "limit": "标准要求", "measured": "实测值",
-    "is_safety": "涉及安全", "is_food": "是否食品", "is_consumer_product": "是否消费品",
-    "goods_value": "货值金额（元）",
-    "campaign_name": "专项行动名称", "self_inspection_due": "自查截止日期", "inspection_due": "现场检查截止日期",
-    "signal_source": "信号来源", "signal_description": "信号描述", "plan_name": "抽查计划名称",
-    "sample_count": "抽样批次数", "sampling_due": "抽样截止日期", "reason": "启动原因",
-}
 
 
 def timeline(case_id) -> list[dict]:
@@ -212,10 +204,22 @@ def timeline(case_id) -> list[dict]:
         if target_id and ev.event_type in ("task_assigned", "task_delegated"):
             target = db.get(User, target_id)
             summary = f"{summary} → {target.display_name}" if target else summary
-        out.append({"at": ev.created_at, "type": ev.event_type, "label": event_label(ev.event_type),
+        if ev.event_type == "follow_up_started":
+            # The summary is the process key (listed_supervision): name the kind and the new case instead.
+            summary = _follow_up_summary(summary, ev.data or {})
+        out.append({"at": ev.created_at, "type": ev.event_type, "task_id": ev.human_task_id,
+                    "label": event_label(ev.event_type),
                     "actor": actor.display_name if actor else "", "summary": summary,
                     "is_problem": ev.event_type in ("instance_error", "due_rule_failed")})
     return out
+
+
+def _follow_up_summary(kind, data) -> str:
+    from app.cases.services import KIND_LABELS
+
+    label = _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+    child = db.get(Case, data["follow_up_case_id"]) if data.get("follow_up_case_id") else None
+    return f"{label} {child.number}" if child is not None else label
 
 
 def _form_fields(case_id=None):
@@ -241,15 +245,15 @@ def _form_fields(case_id=None):
     return found
 
 
-def _cell(value, fd=None):
+def _cell(value, fd=None, locale=None):
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if value is None or value == "":
         return "—"
     if fd is not None and fd.options:
         if isinstance(value, list):
-            return "、".join(fd.option_label(v) for v in value)
-        return fd.option_label(value)
+            return "、".join(fd.option_label(v, locale) for v in value)
+        return fd.option_label(value, locale)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
@@ -260,21 +264,21 @@ def readable_facts(case, locale=None) -> list[dict]:
     fields = _form_fields(case.id)
     out = []
     for key, value in (case.facts or {}).items():
-        if key in HIDDEN_FACTS or key.startswith("_"):
+        if key in HIDDEN_FACTS or key in TECHNICAL_FACTS or key.startswith("_"):
             continue
         fd = fields.get(key)
-        label = fd.label_for(locale) if fd else START_FACT_LABELS.get(key, key)
+        label = fd.label_for(locale) if fd else fact_label(key)
         if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
             names = list(dict.fromkeys(k for r in value for k in r))
             cols = {c.name: c for c in (fd.columns if fd else [])}
-            columns = [cols[n].label_for(locale) if n in cols else START_FACT_LABELS.get(n, n) for n in names]
-            rows = [[_cell(r.get(n), cols.get(n)) for n in names] for r in value]
+            columns = [cols[n].label_for(locale) if n in cols else fact_label(n) for n in names]
+            rows = [[_cell(r.get(n), cols.get(n), locale) for n in names] for r in value]
             out.append({"key": key, "label": label, "columns": columns, "rows": rows})
         elif isinstance(value, dict):
             out.append({"key": key, "label": label,
                         "value": "；".join(f"{k}：{_cell(v)}" for k, v in value.items())})
         else:
-            out.append({"key": key, "label": label, "value": _cell(value, fd)})
+            out.append({"key": key, "label": label, "value": _cell(value, fd, locale)})
     # Scalars first, tables after, so the summary stays compact.
     return sorted(out, key=lambda f: "rows" in f)
 

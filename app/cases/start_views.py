@@ -99,5 +99,12 @@ def _after_start(what, result, clean):
     if what == "campaign":
         flash(_("已为 %(n)s 家企业发起自查任务", n=len(result)), "success")
         return redirect(url_for("cases.search", kind="hazard_investigation", q=clean["campaign_name"]))
+    from app.inbox.handoff import take_up_first_task
+
+    first = take_up_first_task(current_user, result)
+    if first is not None:
+        flash(_("已登记：%(number)s。第一步「%(t)s」已签收到您的待办，已填写的内容已带入表单",
+                number=result.number, t=first.title), "success")
+        return redirect(url_for("inbox.task", task_id=first.id))
     flash(_("已登记：%(number)s", number=result.number), "success")
     return redirect(url_for("cases.detail", case_id=result.id))

@@ -115,8 +115,15 @@ def export():
 def detail(case_id):
     """The case page: facts, parties, deadlines, timeline, documents, comments, diagram."""
     _scoped_case(case_id)
+    from app.cases.stages import STAGES, case_task_forms, group_facts, tag_events
+    from app.engine.waits import case_waits
+
     page = queries.case_page(current_user, case_id, str(get_locale()))
-    return render_template("cases/detail.html", **page)
+    forms = case_task_forms(case_id)
+    return render_template("cases/detail.html", waits=case_waits(case_id),
+                           fact_groups=group_facts(page["facts"], forms),
+                           event_stages=[(code, str(STAGES[code])) for code in tag_events(page["events"], forms)],
+                           **page)
 
 
 @bp.get("/<int:case_id>/diagram.json")
@@ -150,11 +157,19 @@ def _retry_page(case, message, *, body="", upload=False):
 def upload_attachment(case_id):
     """File a document on the case (optionally for one of its tasks)."""
     case = _scoped_case(case_id)
+    # The task page uploads with fetch, so what is typed in its form stays on the page.
+    in_place = request.headers.get("X-Requested-With") == "fetch"
     try:
         att = docs.save_attachment(case, request.files.get("file"), current_user, human_task_id=_optional_task_id(),
                                    description=request.form.get("description", ""))
     except InvalidInput as exc:
+        if in_place:
+            return jsonify({"error": exc.message}), 400
         return _retry_page(case, exc.message, upload=True)
+    if in_place:
+        return jsonify({"id": att.id, "filename": att.filename, "description": att.description or "",
+                        "message": _("已上传附件：%(name)s", name=att.filename),
+                        "url": url_for("cases.download_attachment", case_id=case.id, attachment_id=att.id)})
     flash(_("已上传附件：%(name)s", name=att.filename), "success")
     return redirect(local_next(request.form.get("next"), url_for("cases.detail", case_id=case.id) + "#documents"))
 

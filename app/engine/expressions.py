@@ -17,6 +17,8 @@ import keyword
 import types
 from collections.abc import Callable
 
+from app.engine.syntax_words import syntax_words
+
 MAX_EVAL_LENGTH = 4_000
 MAX_SCRIPT_LENGTH = 20_000
 MAX_RANGE_ITEMS = 10_000
@@ -189,7 +191,8 @@ def _parse(text: str, mode: str):
     try:
         return ast.parse(_source(text, mode), mode=mode), None
     except SyntaxError as exc:
-        return None, ("syntax", f"{_noun(mode)}语法错误，第 {exc.lineno} 行：{exc.msg}")
+        where = f"第 {exc.lineno} 行" + (f"第 {exc.offset} 列" if exc.offset else "")
+        return None, ("syntax", f"{_noun(mode)}语法错误，{where}：{syntax_words(exc.msg)}")
     except ValueError as exc:  # e.g. NUL bytes on older Pythons
         return None, ("syntax", f"{_noun(mode)}语法错误：{exc}")
 

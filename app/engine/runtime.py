@@ -86,6 +86,11 @@ def status_of(wf) -> str:
     return "running" if ready_user_tasks(wf) else "waiting"
 
 
+def parse_event_time(value):
+    """A timer's stored event value as a UTC datetime (None when unreadable)."""
+    return _parse_event_time(value)
+
+
 def _parse_event_time(value):
     if isinstance(value, dict):
         value = value.get("next")

@@ -3,6 +3,7 @@
 These change only the `human_task` row (never workflow state), under a row lock on PostgreSQL;
 a concurrent change of the same row is reported as a conflict by the status/assignee checks.
 """
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import signals
@@ -19,9 +20,9 @@ def _lock_task(task_id) -> HumanTask:
         stmt = stmt.with_for_update()
     task = db.scalar(stmt)
     if task is None:
-        raise NotFound("任务不存在")
+        raise NotFound(_("任务不存在"))
     if task.status != "ready":
-        raise Conflict("任务已办结或已取消，不能再变更承办人")
+        raise Conflict(_("任务已办结或已取消，不能再变更承办人"))
     return task
 
 
@@ -58,9 +59,9 @@ def _set_assignee(task, assignee_id, actor_id, event_type, reason="", **extra):
 def _colleague(task, assignee_id) -> User:
     user = db.get(User, assignee_id) if assignee_id else None
     if user is None:
-        raise InvalidInput("请选择承办人")
+        raise InvalidInput(_("请选择承办人"))
     if not _is_candidate(user, task):
-        raise InvalidInput("所选人员不属于该任务的承办单位和科室")
+        raise InvalidInput(_("所选人员不属于该任务的承办单位和科室"))
     return user
 
 
@@ -70,9 +71,9 @@ def claim_task(task_id, user) -> HumanTask:
     if task.assignee_id == user.id:
         return task
     if task.assignee_id is not None:
-        raise Conflict("该任务已被他人签收")
+        raise Conflict(_("该任务已被他人签收"))
     if not _is_candidate(user, task):
-        raise Forbidden("您不是该任务的承办科室人员")
+        raise Forbidden(_("您不是该任务的承办科室人员"))
     return _set_assignee(task, user.id, user.id, "task_claimed")
 
 
@@ -82,7 +83,7 @@ def release_task(task_id, user) -> HumanTask:
     if task.assignee_id is None:
         return task
     if task.assignee_id != user.id and not is_head_over(user, task):
-        raise Forbidden("只有承办人或科室负责人可以退回任务")
+        raise Forbidden(_("只有承办人或科室负责人可以退回任务"))
     return _set_assignee(task, None, user.id, "task_released")
 
 
@@ -90,7 +91,7 @@ def assign_task(task_id, actor, assignee_id, reason="") -> HumanTask:
     """A department head assigns the task to a colleague of the task's bureau and department."""
     task = _lock_task(task_id)
     if not is_head_over(actor, task):
-        raise Forbidden("只有该科室的负责人可以分派任务")
+        raise Forbidden(_("只有该科室的负责人可以分派任务"))
     assignee = _colleague(task, assignee_id)
     return _set_assignee(task, assignee.id, actor.id, "task_assigned", reason)
 
@@ -99,10 +100,10 @@ def delegate_task(task_id, actor, assignee_id, reason="") -> HumanTask:
     """The holder (or a head) hands the task on to a colleague; the reason is kept in the audit log."""
     task = _lock_task(task_id)
     if task.assignee_id != actor.id and not is_head_over(actor, task):
-        raise Forbidden("只有当前承办人或科室负责人可以转办任务")
+        raise Forbidden(_("只有当前承办人或科室负责人可以转办任务"))
     assignee = _colleague(task, assignee_id)
     if assignee.id == task.assignee_id:
-        raise InvalidInput("任务已由该人员承办")
+        raise InvalidInput(_("任务已由该人员承办"))
     return _set_assignee(task, assignee.id, actor.id, "task_delegated", reason)
 
 
@@ -110,7 +111,7 @@ def assignable_users(task_id) -> list[User]:
     """Colleagues who may take the task: active users of its bureau and department."""
     task = db.get(HumanTask, task_id)
     if task is None:
-        raise NotFound("任务不存在")
+        raise NotFound(_("任务不存在"))
     users = db.scalars(select(User).where(User.org_unit_id == task.org_unit_id, User.is_active.is_(True))
                        .order_by(User.display_name))
     return [u for u in users if task.department_code in u.department_codes]

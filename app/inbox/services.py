@@ -1,6 +1,7 @@
 """Task page services: who may see and do what, drafts, and completing a task with its form."""
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.services import record_event
@@ -51,6 +52,7 @@ class NextTask:
     title: str
     department: str
     org_unit: str
+    id: int = 0
 
 
 @dataclass
@@ -79,9 +81,9 @@ def get_visible_task(task_id, user) -> HumanTask:
     """The task if the user may see it; NotFound / Forbidden otherwise."""
     task = db.get(HumanTask, task_id)
     if task is None:
-        raise NotFound("任务不存在")
+        raise NotFound(_("任务不存在"))
     if not can_view(user, task):
-        raise Forbidden("该任务不在您的辖区范围内")
+        raise Forbidden(_("该任务不在您的辖区范围内"))
     return task
 
 
@@ -102,9 +104,9 @@ def permissions(user, task) -> Permissions:
 
 def _require_worker(user, task):
     if task.status != "ready":
-        raise Conflict("任务已办结或已取消")
+        raise Conflict(_("任务已办结或已取消"))
     if not can_work_on(user, task.department_code, task.org_unit_id, task.assignee_id):
-        raise Forbidden("您无权办理该任务，请先签收")
+        raise Forbidden(_("您无权办理该任务，请先签收"))
 
 
 def task_view(task, user) -> TaskView:
@@ -185,7 +187,7 @@ def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
 
     task = get_visible_task(task_id, user)
     if task.status != "ready":
-        raise Conflict("任务已办结或已取消")
+        raise Conflict(_("任务已办结或已取消"))
     values = unflatten_form(form_data, form_def)
     clean, errors = validate_submission(form_def, values)
     # Every problem at once: the fields' own checks, then what must agree with the case's earlier steps.
@@ -216,7 +218,7 @@ def _foreign_attachments(form_def, clean, case_id) -> dict:
     for fd in form_def.fields:
         if fd.type == "attachments" and clean.get(fd.name) and (
                 case_id is None or ids_outside_case(case_id, clean[fd.name])):
-            errors[fd.name] = ["所选附件不属于本案件"]
+            errors[fd.name] = [_(_("所选附件不属于本案件"))]
     return errors
 
 
@@ -224,11 +226,11 @@ def describe_tasks(task_ids) -> list[NextTask]:
     """Title, department name and bureau name of the given tasks."""
     if not task_ids:
         return []
-    stmt = (select(HumanTask.title, Department.name, OrgUnit.name)
+    stmt = (select(HumanTask.title, Department.name, OrgUnit.name, HumanTask.id)
             .outerjoin(Department, Department.code == HumanTask.department_code)
             .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
             .where(HumanTask.id.in_(task_ids)).order_by(HumanTask.id))
-    return [NextTask(t, d or "", u or "") for t, d, u in db.execute(stmt).all()]
+    return [NextTask(t, d or "", u or "", i) for t, d, u, i in db.execute(stmt).all()]
 
 
 def department_name(code) -> str:

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 from app.calendar.deadlines import parse_due_rule
 from app.cases.categories import category_label
 from app.db import db, utcnow
+from app.errors import Conflict
 from app.formdefs.task_forms import TaskFormUnavailable, form_for_task, make_blueprint
-from app.inbox import queries, services
+from app.inbox import handoff, queries, services, suspension, waiting
 from app.inbox.schemas import HandOverSchema, InboxQuerySchema, parse
 from app.inbox.summary import deadline_info, key_facts
 
@@ -22,6 +23,12 @@ TAB_TITLES = {"mine": "我的待办", "department": "科室待办", "done": "已
 def inbox_category_label(code):
     """Product category code -> Chinese name, for templates."""
     return category_label(code)
+
+
+@bp.app_template_global()
+def wait_text(wait):
+    """A waiting state in words, for templates."""
+    return waiting.wait_text(wait)
 
 
 @bp.app_template_global()
@@ -48,6 +55,8 @@ def _list(tab):
     return render_template("inbox/list.html", tab=tab, tab_titles=TAB_TITLES, page=page, filters=filters,
                            errors=errors, counts=queries.tab_counts(current_user),
                            choices=queries.filter_choices(current_user),
+                           waiting_cases=waiting.waiting_cases(current_user) if tab == "mine" else [],
+                           suspended=suspension.suspended_instance_ids(r.task.instance_id for r in page.rows),
                            is_supervisor=current_user.has_role("supervisor")), (400 if errors else 200)
 
 
@@ -74,12 +83,17 @@ def done():
 
 def _task_page(task, form_def=None, values=None, errors=None, form_problem="", status=200):
     view = services.task_view(task, current_user)
+    reason = suspension.suspension_reason(task.instance_id) if task.status == "ready" else None
+    if reason is not None:
+        # Nothing can be claimed or completed until an administrator resumes the process.
+        view.perms.claim = view.perms.complete = False
     if values is None:
         values = view.draft.data if view.draft is not None else view.submitted
     return render_template(
         "inbox/task.html", task=task, view=view, case=view.case, perms=view.perms, draft=view.draft,
         form_def=form_def, values=values, errors=errors or {}, form_problem=form_problem,
         facts=key_facts(view.case_facts), deadline=deadline_info(task.due_at, utcnow()),
+        suspended=suspension.suspension_message(reason) if reason is not None else "",
     ), status
 
 
@@ -135,15 +149,29 @@ def discard_draft(task_id):
 def complete(task_id):
     """Validate and complete the task; back to the inbox naming the next task(s)."""
     row, form_def = _posted_form(task_id)
+    if row.status == "ready" and suspension.suspension_reason(row.instance_id) is not None:
+        # Refused with the reason, what was typed kept; not a form error ("1 处需要更正").
+        from app.formdefs.schema import unflatten_form
+
+        return _task_page(row, form_def, unflatten_form(request.form, form_def), status=409)
     outcome = services.submit_task(row.id, current_user, form_def, request.form)
     if not outcome.ok:
         db.rollback()
         return _task_page(row, form_def, outcome.values, outcome.errors, status=400)
-    flash(_completion_message(row.title, outcome), "warning" if outcome.engine_error else "success")
+    message = _completion_message(row, outcome)
+    if request.form.get("then") == "continue" and not outcome.engine_error:
+        following = handoff.continue_with(current_user, [n.id for n in outcome.next_tasks])
+        if following is not None:
+            flash(_("「%(t)s」已办结，已为您打开下一步「%(n)s」", t=row.title, n=following.title), "success")
+            return redirect(url_for("inbox.task", task_id=following.id))
+    flash(message, "warning" if outcome.engine_error else "success")
     return redirect(url_for("inbox.mine"))
 
 
-def _completion_message(title, outcome):
+def _completion_message(row, outcome):
+    from app.engine.waits import waits_of_instance_id
+
+    title = row.title
     if outcome.engine_error:
         return _("「%(t)s」已办结，但流程后续步骤执行出错（%(e)s），已记录并等待流程管理员处理",
                  t=title, e=outcome.engine_error)
@@ -153,6 +181,9 @@ def _completion_message(title, outcome):
         return _("「%(t)s」已办结，下一步：%(n)s", t=title, n=nxt)
     if outcome.status == "completed":
         return _("「%(t)s」已办结，流程已全部完成", t=title)
+    waits = waits_of_instance_id(row.instance_id)
+    if waits:
+        return _("「%(t)s」已办结，案件正在等待：%(w)s", t=title, w=waiting.waits_text(waits))
     return _("「%(t)s」已办结", t=title)
 
 
@@ -182,7 +213,15 @@ def hand_over(task_id, action):
         flash("；".join(m for msgs in errors.values() for m in msgs), "error")
         form_def, problem = _form(row)
         return _task_page(row, form_def, form_problem=problem, status=400)
-    message = _hand_over(task_id, action, data)
+    try:
+        if action == "claim":
+            suspension.refuse_if_suspended(row)
+        message = _hand_over(task_id, action, data)
+    except Conflict as exc:
+        # Someone else was faster, or the process is suspended: say so on the task page, not a bare 409.
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("inbox.task", task_id=task_id))
     flash(message, "success")
     back = request.form.get("next", "")
     if back == "task" and action in ("claim", "assign", "delegate"):

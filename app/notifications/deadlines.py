@@ -14,7 +14,7 @@ from app.clock import LOCAL_TZ
 from app.db import db
 from app.engine.models import HumanTask, ProcessInstance
 from app.notifications.models import Notification
-from app.notifications.services import heads_over_task, notify_users, task_holders
+from app.notifications.services import heads_over_task, notify_users, task_holders, task_subject
 
 DEFAULT_ESCALATION_WORKING_DAYS = 3
 # The "before" reminder is one working day ahead; around the Spring Festival that can be ~10
@@ -78,12 +78,13 @@ def _fmt_local(at):
 
 def _reminder_text(stage, task, now, calendar):
     due = _fmt_local(task.due_at)
+    subject = task_subject(task)
     if stage == "before":
-        return "reminder", f"任务即将到期：{task.title}", f"办理期限为 {due}（北京时间），请在到期前办结。"
+        return "reminder", f"任务即将到期：{subject}", f"办理期限为 {due}（北京时间），请在到期前办结。"
     if stage == "due":
-        return "reminder", f"任务今日到期：{task.title}", f"办理期限为今天 {due[-5:]}，请尽快办结。"
+        return "reminder", f"任务今日到期：{subject}", f"办理期限为今天 {due[-5:]}，请尽快办结。"
     late = working_days_late(task.due_at, now, calendar)
-    return "overdue", f"任务已超期：{task.title}", f"办理期限为 {due}，已超期 {late} 个工作日，请立即办理。"
+    return "overdue", f"任务已超期：{subject}", f"办理期限为 {due}，已超期 {late} 个工作日，请立即办理。"
 
 
 def send_due_reminders(now) -> int:
@@ -118,7 +119,7 @@ def escalate_overdue_tasks(now, after_working_days=DEFAULT_ESCALATION_WORKING_DA
         if late <= after_working_days or key in sent:
             continue
         heads = heads_over_task(task)
-        new = notify_users(heads, "escalation", f"超期升级：{task.title}", key=key, case_id=task.case_id,
+        new = notify_users(heads, "escalation", f"超期升级：{task_subject(task)}", key=key, case_id=task.case_id,
                            human_task_id=task.id, at=now,
                            body=f"该任务办理期限为 {_fmt_local(task.due_at)}，已超期 {late} 个工作日，请督促办理。")
         if new:

@@ -122,11 +122,49 @@ def heads_over_task(task) -> list[User]:
     return heads
 
 
+def task_subject(task) -> str:
+    """A task as a notification names it: step, case number and enterprise, e.g.
+    "登记检验结果（BH-350121-2026-00001，闽侯县某某电器有限公司）", so two reminders can be told apart."""
+    from app.cases.models import Case
+
+    case = db.get(Case, task.case_id) if task.case_id else None
+    if case is None:
+        return task.title
+    who = case.enterprise.name if case.enterprise is not None else case.title
+    return f"{task.title}（{case.number}，{who}）"
+
+
+def person_label(user) -> str:
+    """Bureau and name of a person, without repeating the bureau when the name already starts with it
+    (demo and many real accounts are named "福州市执法稽查科负责人")."""
+    unit = user.org_unit
+    if unit is None:
+        return user.display_name
+    short = unit.name.removesuffix("市场监督管理局")
+    if user.display_name.startswith((unit.name, short)):
+        return user.display_name
+    return f"{unit.name}{user.display_name}"
+
+
+def clear_task_notifications(task_id, at=None) -> int:
+    """Mark every unread notification about a task read (it has been done); returns how many."""
+    result = db.execute(update(Notification)
+                        .where(Notification.human_task_id == task_id, Notification.read_at.is_(None),
+                               Notification.kind.in_(("assignment", "reminder", "overdue", "escalation")))
+                        .values(read_at=at or utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def _on_task_completed(case_id, *, task_id=None, at=None, **_kw):
+    if task_id is not None:
+        clear_task_notifications(task_id, at)
+
+
 def _on_task_assigned(task, *, assignee_id, actor_id=None, at=None, **_kw):
     # The new holder is told; the actor (who knows already) is skipped by the signal's sender.
     at = at or utcnow()
-    notify(assignee_id, "assignment", f"新分派任务：{task.title}", human_task_id=task.id, case_id=task.case_id,
-           body="您有一项任务被分派或转办给您，请及时办理。",
+    notify(assignee_id, "assignment", f"新分派任务：{task_subject(task)}", human_task_id=task.id,
+           case_id=task.case_id, body="您有一项任务被分派或转办给您，请及时办理。",
            dedupe_key=f"assign:t{task.id}:u{assignee_id}:{at.isoformat()}", at=at)
 
 
@@ -142,6 +180,7 @@ def connect_signals():
     """Subscribe to the task signals (idempotent: blinker keeps one connection per receiver)."""
     signals.task_created.connect(_on_task_created)
     signals.task_assigned.connect(_on_task_assigned)
+    signals.task_completed.connect(_on_task_completed)
 
 
 connect_signals()

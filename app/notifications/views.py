@@ -6,9 +6,11 @@ from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.routing import BuildError
 
 from app.auth.guards import local_path
-from app.notifications import services
+from app.notifications import services, wording
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
+bp.add_app_template_filter(wording.notice_title, "notice_title")
+bp.add_app_template_filter(wording.notice_body, "notice_body")
 
 # Where a notification about a task or a case leads; the inbox and case pages live in other
 # packages, so a page that is not installed falls through to the next.

@@ -11,13 +11,14 @@ from app.auth.models import Department, OrgUnit, User
 from app.auth.services import is_in_scope, unit_ids_in_scope
 from app.calendar.workdays import as_date, get_calendar
 from app.cases.categories import category_label
+from app.cases.fact_labels import option_labeller
 from app.cases.models import Case
 from app.cases.services import KIND_LABELS, open_follow_up_case
 from app.db import db, utcnow
 from app.engine import tasks as task_ops
 from app.engine.models import HumanTask
 from app.errors import Forbidden, InvalidInput, NotFound
-from app.notifications.services import notify_users, task_holders
+from app.notifications.services import notify_users, person_label, task_holders, task_subject
 
 DUE_SOON_WORKING_DAYS = 3
 GROUPINGS = {"region": "地区", "department": "科室", "kind": "案件类型", "category": "产品类别"}
@@ -151,8 +152,8 @@ def remind_task(task_id, actor, note="") -> int:
     holders = task_holders(task)
     if not holders:
         raise InvalidInput("该任务暂无可提醒的承办人员，请先分派")
-    body = f"{actor.org_unit.name}{actor.display_name}督促您尽快办理该任务。" + (f"督办意见：{note}" if note else "")
-    notify_users(holders, "reminder", f"督办提醒：{task.title}", key=f"remind:t{task.id}:{now.isoformat()}",
+    body = f"{person_label(actor)}督促您尽快办理该任务。" + (f"督办意见：{note}" if note else "")
+    notify_users(holders, "reminder", f"督办提醒：{task_subject(task)}", key=f"remind:t{task.id}:{now.isoformat()}",
                  body=body, case_id=task.case_id, human_task_id=task.id, at=now)
     record_event("task_reminded", case_id=task.case_id, instance_id=task.instance_id, human_task_id=task.id,
                  actor_id=actor.id, summary=task.title, at=now,
@@ -239,6 +240,7 @@ def listed_board(user, *, status="open", now=None) -> dict:
                                                     HumanTask.status == "ready").order_by(HumanTask.due_at)):
             open_tasks.setdefault(t.case_id, []).append(t)
     rows = []
+    reason_label = option_labeller("listing_reason")
     for c in cases:
         facts = c.facts or {}
         tasks_here = open_tasks.get(c.id, [])
@@ -246,8 +248,9 @@ def listed_board(user, *, status="open", now=None) -> dict:
         rows.append(ListedRow(
             case=c, parent_number=facts.get("parent_case_number", ""),
             level_label=LISTING_LEVELS.get(facts.get("listing_level"), "—"),
-            reason=facts.get("listing_reason") or facts.get("reason", ""),
-            listing_due=facts.get("listing_due_date", ""), open_tasks=tasks_here,
+            reason=reason_label(facts.get("listing_reason")) or facts.get("reason", ""),
+            # The board's own listing names a due date; a proposal made in the process names its deadline.
+            listing_due=facts.get("listing_due_date") or facts.get("rectification_deadline", ""), open_tasks=tasks_here,
             next_due_at=min(dues) if dues else None, is_overdue=any(d < now for d in dues),
             is_delisted=bool(facts.get("delisted"))))
     return {"rows": rows, "status": status, "overdue": sum(r.is_overdue for r in rows)}

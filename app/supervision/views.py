@@ -33,11 +33,21 @@ def _query_args(schema):
         return schema.load({}), 400
 
 
+def _own_department(user):
+    # A head first sees their own department's tasks (an enforcement head is not shown quality
+    # supervision's); "all" (全部科室) stays one choice away. Admins and multi-department heads see all.
+    own = sorted(user.department_codes)
+    return own[0] if len(own) == 1 and not user.has_role("system_admin") else "all"
+
+
 @bp.get("/overdue")
 def overdue():
     """Overdue and due-soon tasks of my scope, grouped by region, department, case kind or category."""
     args, status = _query_args(BoardArgs())
-    board = services.overdue_board(current_user, **args)
+    if "department" not in request.args:
+        args["department"] = _own_department(current_user)
+    board = services.overdue_board(current_user, **{**args, "department": "" if args["department"] == "all"
+                                                    else args["department"]})
     return render_template("supervision/overdue.html", board=board, args=args, groupings=services.GROUPINGS,
                            kinds=KIND_LABELS), status
 

@@ -32,16 +32,31 @@ def test_register_failed_sample_opens_disposal_case(db_session, kinds_deployed, 
     response = client.post("/cases/start/failed_sample", data=_failed_sample_form())
     assert response.status_code == 302
     case = db_session.scalar(select(Case).where(Case.kind == "failed_sample_disposal"))
-    assert response.headers["Location"].endswith(f"/cases/{case.id}")
     assert case.org_unit.code == "350121" and case.created_by_id == user.id and case.is_key_product
     assert case.enterprise.uscc == USCC and case.product_category == "wire_cable"
     assert case.facts["failed_items"] == [{"item": "绝缘电阻", "limit": "≥10MΩ·km", "measured": "3MΩ·km",
                                            "is_safety": True}]
     assert case.facts["test_date"] == "2026-11-02" and case.facts["goods_value"] == 12800.5
     assert case.facts["is_consumer_product"] is True and case.facts["is_food"] is False
-    # The process started with these facts: its first task is waiting in the county's inbox.
+    # The process started with these facts; its first task is the starter's (claimed) and opens at once.
     task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id))
-    assert task.status == "ready" and task.org_unit_id == case.org_unit_id
+    assert task.status == "ready" and task.org_unit_id == case.org_unit_id and task.assignee_id == user.id
+    assert response.headers["Location"].endswith(f"/inbox/tasks/{task.id}")
+    assert "已签收到您的待办" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_starter_outside_the_first_tasks_department_lands_on_the_case(db_session, kinds_deployed, make_user,
+                                                                      login_as):
+    from app.inbox.models import TaskDraft
+
+    admin = make_user("350121", departments=["it_office"], roles=["staff", "system_admin"])
+    response = login_as(admin).post("/cases/start/failed_sample", data=_failed_sample_form())
+    case = db_session.scalar(select(Case).where(Case.kind == "failed_sample_disposal"))
+    assert response.headers["Location"].endswith(f"/cases/{case.id}")
+    task = db_session.scalar(select(HumanTask).where(HumanTask.case_id == case.id))
+    assert task.assignee_id is None
+    # The test process's task has no form: nothing to prefill.
+    assert db_session.scalar(select(TaskDraft).where(TaskDraft.human_task_id == task.id)) is None
 
 
 def test_existing_enterprise_is_reused(db_session, kinds_deployed, make_user, make_enterprise, login_as):

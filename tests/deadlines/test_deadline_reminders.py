@@ -53,8 +53,9 @@ def late_task(db_session, deploy_xml, make_case, make_user):
 
 
 def _received(db, user):
-    return [(n.kind, n.title) for n in db.scalars(select(Notification).where(Notification.user_id == user.id)
-                                                   .order_by(Notification.id))]
+    # Titles end with "（case number，enterprise）" (checked in test_reminder_names_case_and_enterprise).
+    return [(n.kind, n.title.split("（")[0]) for n in db.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))]
 
 
 def _run_tick(app, when):
@@ -71,6 +72,22 @@ def test_due_date_is_end_of_wednesday_and_stages_follow_the_working_calendar(lat
     assert reminder_stage(task.due_at, _at(26, 8)) == "overdue"
     # Thursday 1, Friday 2, weekend not counted, Monday 3.
     assert [working_days_late(task.due_at, _at(d)) for d in (26, 27, 28, 29, 30)] == [1, 2, 2, 2, 3]
+
+
+def test_reminder_names_case_and_enterprise_and_is_cleared_when_the_task_is_done(app, db_session, late_task):
+    from app.cases.models import Case
+    from app.engine.service import complete_task
+
+    task, p = late_task
+    _run_tick(app, _at(24))
+    case = db_session.get(Case, task.case_id)
+    told = db_session.scalars(select(Notification).where(Notification.user_id == p["clerk_a"].id)).all()
+    assert [n.title for n in told] == [f"任务即将到期：现场检查（{case.number}，{case.enterprise.name}）"]
+    assert told[0].read_at is None
+    with freeze_time(_at(24, 10)):
+        complete_task(task.id, p["clerk_a"], {})
+    db_session.refresh(told[0])
+    assert told[0].read_at is not None
 
 
 def test_each_reminder_is_sent_once_to_each_holder(app, db_session, late_task):

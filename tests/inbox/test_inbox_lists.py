@@ -51,9 +51,11 @@ def test_claim_moves_task_to_mine_and_badge_counts_it(open_task, make_user, logi
     assert _ids(html) == [task.id] and "已签收" in html
     assert re.search(r'待办任务<span class="badge">1</span>', html)
     assert _ids(client.get("/inbox/department").get_data(as_text=True)) == []
-    # A colleague can no longer claim it.
+    # A colleague can no longer claim it: told so on the task page (not a bare 409 page).
     login_as(make_user("350121", ["quality_supervision"]))
-    assert client.post(f"/inbox/tasks/{task.id}/claim").status_code == 409
+    response = client.post(f"/inbox/tasks/{task.id}/claim")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/inbox/tasks/{task.id}")
+    assert "该任务已被他人签收" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_release_gives_task_back(open_task, make_user, login_as, client, db_session):

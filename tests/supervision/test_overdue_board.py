@@ -103,7 +103,8 @@ def test_remind_notifies_holders_and_is_audited(client, db_session, world):
     assert "督办提醒" in response.get_data(as_text=True)
     told = db_session.scalars(select(Notification).where(Notification.human_task_id == task.id)).all()
     assert {n.user_id for n in told} >= {world["clerk"].id, world["clerk2"].id}
-    assert all(n.title == "督办提醒：late_flow检查" and "请本周内办结" in n.body for n in told)
+    case = db_session.get(Case, task.case_id)
+    assert all(n.title.startswith(f"督办提醒：late_flow检查（{case.number}，") and "请本周内办结" in n.body for n in told)
     event = db_session.scalar(select(CaseEvent).where(CaseEvent.human_task_id == task.id,
                                                       CaseEvent.event_type == "task_reminded"))
     assert event is not None and event.actor_id == world["fz_head"].id
@@ -203,3 +204,19 @@ def test_listed_board_rejects_unknown_status(client, world):
     login(client, world["fz_head"])
     response = client.get("/supervision/listed?status=bogus")
     assert response.status_code == 400 and "筛选条件无效" in response.get_data(as_text=True)
+
+
+def test_a_head_first_sees_their_own_departments_tasks(client, world, make_user):
+    enforcement_head = make_user("350100", departments=("enforcement",), roles=("staff", "supervisor"))
+    login(client, enforcement_head)
+    with freeze_time(LOOKED):
+        _status, own = page(client, "/supervision/overdue")
+        _status, everything = page(client, "/supervision/overdue?department=all")
+    # The late tasks are quality supervision's: not on an enforcement head's default view, one choice away.
+    assert world["minhou"].number not in own and '<option value="enforcement" selected' in own
+    assert world["minhou"].number in everything and '<option value="all" selected' in everything
+    client.post("/logout")
+    login(client, world["fz_head"])
+    with freeze_time(LOOKED):
+        _status, qs_view = page(client, "/supervision/overdue")
+    assert world["minhou"].number in qs_view
