@@ -3,10 +3,12 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessage
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from app.errors import Conflict
@@ -32,8 +34,30 @@ def run_guarded(fn, *args):
         raise StepFailed(getattr(exc, "error_type", "") or type(exc).__name__, _describe(exc), element) from exc
     except SpiffWorkflowException as exc:
         raise StepFailed(type(exc).__name__, _describe(exc)) from exc
-    except (ValueError, TypeError, KeyError, NameError, ZeroDivisionError, AttributeError) as exc:
-        raise StepFailed(type(exc).__name__, str(exc)) from exc
+    except Exception as exc:  # the library raises bare Exception too ('Invalid duration' from a timer)
+        task = _failing_task(exc)
+        if task is None:
+            raise StepFailed(type(exc).__name__, str(exc)) from exc
+        if not task.has_state(TaskState.FINISHED_MASK):
+            task.error()  # so that retry_instance resets it with corrected data
+        spec = task.task_spec
+        element = spec.bpmn_id or ""
+        if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+            message = f"定时器“{spec.bpmn_name or element}”的值无效（{exc}）：请检查案件数据中的期限值"
+        else:
+            message = f"“{spec.bpmn_name or element}”执行出错：{exc}"
+        raise StepFailed(type(exc).__name__, message, element) from exc
+
+
+def _failing_task(exc):
+    """The innermost SpiffWorkflow task found in the traceback's frames (the library does not say)."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("my_task")
+        if isinstance(candidate, Task) and getattr(candidate.task_spec, "bpmn_id", None):
+            found = candidate
+        tb = tb.tb_next
+    return found
 
 
 def _describe(exc):
