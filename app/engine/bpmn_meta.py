@@ -174,6 +174,8 @@ def expressions_in(process_el):
             yield "exec", s.text or "", _owner_id(s), s.sourceline, "prepost"
 
 
+UNSUPPORTED_STARTS = {"errorEventDefinition": "错误", "escalationEventDefinition": "升级",
+                      "compensateEventDefinition": "补偿"}
 UNSUPPORTED_TASKS = {
     "serviceTask": "服务任务（serviceTask）",
     "sendTask": "发送任务（sendTask）",
@@ -195,6 +197,20 @@ def check_process(process_el, filename, meta, dialect, *, check_expression, form
             # No inbox would show such a task and nothing runs it: the instance would wait forever.
             add(f"不支持{kind}“{el.get('name') or el.get('id', '')}”：请改为用户任务（指定承办科室和表单）"
                 "或脚本任务", el.get("id", ""), el.sourceline)
+    for sub in process_el.iter(f"{{{BPMN_NS}}}subProcess"):
+        if sub.get("triggeredByEvent") != "true":
+            continue
+        for start in sub.findall("bpmn:startEvent", NS):
+            kinds = [_local(d.tag) for d in start if _local(d.tag) in UNSUPPORTED_STARTS]
+            name = sub.get("name") or sub.get("id")
+            if kinds:
+                # SpiffWorkflow reads such a start as a plain start: the subprocess would run at once.
+                add(f"事件子流程“{name}”的{UNSUPPORTED_STARTS[kinds[0]]}开始事件不受支持："
+                    "请改用活动上的边界事件，或以定时器、消息开始的事件子流程", start.get("id", ""), start.sourceline)
+            elif start.get("isInterrupting", "true") != "false":
+                # SpiffWorkflow 3.2 runs an event subprocess beside the main flow and never interrupts it.
+                add(f"事件子流程“{name}”的开始事件是中断型的，暂不支持：请把开始事件设为非中断"
+                    "（isInterrupting=\"false\"），或改用活动上的中断型边界事件", start.get("id", ""), start.sourceline)
     for mode, text, eid, line, kind in expressions_in(process_el):
         if not text.strip():
             # spiff-arena writes empty pre/post scripts; they run nothing.
