@@ -15,8 +15,8 @@ from app.cases.models import CASE_STATUSES
 from app.cases.schemas import PRODUCT_CATEGORIES, CaseFilterSchema, flat_errors
 from app.cases.services import KIND_LABELS
 from app.clock import LOCAL_TZ
-from app.db import utcnow
-from app.errors import InvalidInput
+from app.db import MAX_ID, utcnow
+from app.errors import InvalidInput, NotFound
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 
@@ -130,8 +130,10 @@ def _optional_task_id():
     raw = (request.form.get("human_task_id") or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not raw.isdigit() or not raw.isascii():
         raise InvalidInput("任务编号无效", field="human_task_id")
+    if len(raw) > 10 or int(raw) > MAX_ID:  # beyond any id the database can hold
+        raise NotFound("任务不存在")
     return int(raw)
 
 
