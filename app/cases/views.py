@@ -188,4 +188,10 @@ def add_note(case_id):
 
 
 # The outside-events and start-work pages register their routes on this blueprint.
-from app.cases import external_views, start_views  # noqa: E402,F401
+from app.cases import external_views, process_start, start_views  # noqa: E402,F401
+
+
+@bp.app_context_processor
+def _start_helpers():
+    # The start page lists other deployed processes the user may start (process_start.py).
+    return {"startable_processes": lambda: process_start.startable_processes(current_user)}

@@ -116,7 +116,19 @@ def process_meta(process_el, dialect) -> dict:
         if ref.get("messageRef"):
             messages.add(ref.get("messageRef"))
     return {"elements": elements, "user_tasks": user_tasks, "messages": sorted(messages),
-            "catches": message_catches(process_el)}
+            "catches": message_catches(process_el), "start_form": start_form(process_el, dialect)}
+
+
+def start_form(process_el, dialect) -> dict | None:
+    """The form of the process's plain start event (Camunda formData / formKey, spiff formKey), if any."""
+    for start in process_el.findall("bpmn:startEvent", NS):
+        if any(_local(child.tag).endswith("EventDefinition") for child in start):
+            continue  # a message or timer start is not started from a page
+        props = _camunda_properties(start) if dialect == "camunda" else _spiff_properties(start)
+        if props.get("formKey") or props.get("formFields"):
+            return {"element_id": start.get("id", ""), "name": start.get("name", "") or start.get("id", ""),
+                    "formKey": props.get("formKey", ""), "formFields": props.get("formFields", [])}
+    return None
 
 
 CATCH_TAGS = ("intermediateCatchEvent", "boundaryEvent", "receiveTask", "startEvent")
