@@ -203,7 +203,7 @@ def check_process(process_el, filename, meta, dialect, *, check_expression, form
     def add(msg, element="", line=None, severity="error"):
         problems.append(Problem(msg, filename, element, line, severity))
 
-    for el in process_el.iter():
+    for el in process_el.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in UNSUPPORTED_TASKS)):
         kind = UNSUPPORTED_TASKS.get(_local(el.tag))
         if kind:
             # No inbox would show such a task and nothing runs it: the instance would wait forever.

@@ -169,6 +169,7 @@ def _problem_from(exc: ValidationException, filename) -> Problem:
 KNOWN_MESSAGES = (
     (re.compile(r"Duplicate process ID: (\S+)"), "流程标识“{0}”在上传的文件中出现了不止一次"),
     (re.compile(r"No start event found"), "流程没有开始事件"),
+    (re.compile(r"A Service Task must have an operator"), "服务任务没有可执行的操作（不支持服务任务）"),
     (re.compile(r"Non-default exclusive outgoing sequence flow without condition"),
      "排他网关的出口连线既无条件也不是默认流向"),
     (re.compile(r"When looking for a task spec, we found two items.*\((.*)\)"),

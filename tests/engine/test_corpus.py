@@ -1,4 +1,5 @@
 """The issue-15 corpus: every construct is deployed and run to its end, or refused with a message naming it."""
+import re
 import time
 from datetime import timedelta
 
@@ -216,3 +217,15 @@ def test_small_strings_still_build(db_session, deploy_xml, make_case, make_user)
     [task] = ready(db_session, make_case(result.key).id)
     assert service.complete_task(task.id, clerk, {}).status == "completed"
     assert today() is not None
+
+
+def test_spiff_service_task_findings_are_all_chinese(db_session, deploy_xml):
+    problems = refused(deploy_xml, corpus.task_of_type("serviceTask"))
+    assert all(re.search(r"[\u4e00-\u9fff]", p.message) and "must have" not in p.message for p in problems)
+
+
+def test_camunda_service_task_in_the_modeler_check_is_a_finding_not_a_500(db_session, app):
+    from app.engine.lint import lint_bpmn
+
+    problems = lint_bpmn(corpus.camunda_service_task().encode())
+    assert any(p.element == "notify" and "服务任务" in p.message for p in problems)
