@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.services import record_event
@@ -84,6 +84,8 @@ def authenticate(username, password, client="") -> LoginOutcome:
             db.delete(throttle)
         return LoginOutcome(user)
     if throttle is None:
+        # Rows of attempts long past are dropped here, so guessed names do not pile up.
+        db.execute(delete(LoginThrottle).where(LoginThrottle.updated_at < now - timedelta(days=1)))
         throttle = LoginThrottle(key=key, failures=0, updated_at=now)
         db.add(throttle)
     throttle.failures = (throttle.failures or 0) + 1

@@ -139,3 +139,15 @@ def test_same_site_referer_is_followed(db_session, make_user, login_as):
     client = login_as(make_user())
     response = client.post("/locale", data={"locale": "en"}, headers={"Referer": "http://localhost/inbox/?page=2"})
     assert response.headers["Location"] == "/inbox/?page=2"
+
+
+def test_old_throttle_rows_are_dropped(app, db_session, client):
+    from datetime import timedelta
+
+    from app.auth.models import LoginThrottle
+    from app.db import utcnow
+
+    db_session.add(LoginThrottle(key="x" * 64, failures=3, updated_at=utcnow() - timedelta(days=2)))
+    db_session.flush()
+    _login(client, "someone-new", "wrong")
+    assert db_session.get(LoginThrottle, "x" * 64) is None
