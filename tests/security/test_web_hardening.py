@@ -151,3 +151,30 @@ def test_old_throttle_rows_are_dropped(app, db_session, client):
     db_session.flush()
     _login(client, "someone-new", "wrong")
     assert db_session.get(LoginThrottle, "x" * 64) is None
+
+
+def test_database_range_errors_render_404_after_a_rollback(database_url, tmp_path):
+    """A value the database cannot hold (PostgreSQL: integer out of range; SQLite: OverflowError) is a 404,
+    and the error page renders on a session that was rolled back first."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DataError
+
+    from app import create_app
+    from app.db import db
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp_path),
+                      "PROPAGATE_EXCEPTIONS": False})
+    @app.get("/boom/<kind>")
+    def boom(kind):
+        if kind == "overflow":
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        raise DataError("SELECT", {}, Exception("integer out of range"))
+
+    client = app.test_client()
+    for kind in ("overflow", "data"):
+        with app.app_context():
+            db.execute(text("SELECT 1"))
+            response = client.get(f"/boom/{kind}")
+        assert response.status_code == 404 and "页面或记录不存在" in response.get_data(as_text=True)
+    db.remove()
