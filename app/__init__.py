@@ -83,6 +83,9 @@ def _register_blueprints(app):
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(classes_bp)
     register_error_handlers(app)
+    from app.security_headers import register_security_headers
+
+    register_security_headers(app)
 
 
 def _register_cli(app):

@@ -129,6 +129,23 @@ def register_error_handlers(app):
             return render_error(code, first_error(messages), error="invalid_input", errors=messages)
         return render_error(code, _(MESSAGES[code]) if code in MESSAGES else (exc.description or ""))
 
+    @app.errorhandler(OverflowError)
+    def _overflow(exc):
+        # An id beyond what the database holds (SQLite cannot even bind it): no such record.
+        _rollback()
+        return render_error(404, _(MESSAGES[404]), error="not_found")
+
+    from sqlalchemy.exc import DataError
+
+    @app.errorhandler(DataError)
+    def _data_error(exc):
+        # PostgreSQL refuses a value its column cannot hold (an integer out of range): the transaction is
+        # aborted, so it is rolled back before the page renders; an out-of-range number matches no record.
+        _rollback()
+        if "out of range" in str(getattr(exc, "orig", exc)):
+            return render_error(404, _(MESSAGES[404]), error="not_found")
+        return render_error(400, _(MESSAGES[400]), error="invalid_input")
+
     @app.before_request
     def _refuse_nul_bytes():
         # PostgreSQL text cannot hold NUL: such a value would fail deep inside a query as a 500.

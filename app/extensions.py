@@ -46,8 +46,14 @@ def init_app(app):
         from app.auth.models import User
         from app.db import db
 
-        user = db.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        # "<id>:<session version>": a cookie from before the last logout (or password change) is refused.
+        ident, _sep, version = str(user_id).partition(":")
+        if not ident.isdigit() or not version.isdigit() or int(ident) > 2**31 - 1:
+            return None
+        user = db.get(User, int(ident))
+        if user is None or not user.is_active or int(version) != (user.session_version or 0):
+            return None
+        return user
 
     @app.before_request
     def _refresh_session():

@@ -17,6 +17,7 @@ class XmlPayloadSchema(Schema):
     base_definition_id = fields.Integer(load_default=None, allow_none=True,
                                         validate=validate.Range(min=1, max=MAX_ID, error="基准版本编号无效"),
                                         error_messages={"invalid": "基准版本编号无效"})
+    replace_builtin = fields.Boolean(load_default=False, error_messages={"invalid": "确认标记无效"})
 
 
 class ModelerQuerySchema(Schema):

@@ -1,4 +1,8 @@
 """Process administration: definitions with their versions, drafts, validation, deploy, diff."""
+import re
+from pathlib import Path
+
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.admin.models import ProcessDraft
@@ -12,7 +16,7 @@ from app.engine.lint import lint_bpmn, process_key_of
 from app.engine.models import ProcessDefinition, ProcessInstance
 from app.engine.versions import diff_definitions
 from app.engine.xmlsafe import UnsafeXmlError
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 
 LIVE_STATUSES = ("running", "waiting", "suspended", "error")
 
@@ -56,6 +60,9 @@ def list_processes() -> list[dict]:
         entry = processes.setdefault(draft.process_key, {"key": draft.process_key, "name": draft.name,
                                                          "versions": [], "draft": None})
         entry["draft"] = {"updated_at": draft.updated_at, "updated_by": deployers.get(draft.updated_by_id, "")}
+    builtin = builtin_keys()
+    for entry in processes.values():
+        entry["builtin"] = entry["key"] in builtin
     return sorted(processes.values(), key=lambda p: p["key"])
 
 
@@ -175,12 +182,28 @@ def validate_bpmn(data: bytes) -> list[dict]:
     return [p.to_dict() for p in lint_bpmn(data, "modeler.bpmn")]
 
 
-def deploy_bpmn(data: bytes, user) -> dict:
-    """Validate and deploy the XML as the next version of its process; its draft is then removed."""
+BUILTIN_PROCESS = re.compile(rb"<(?:\w+:)?process\b[^>]*?\bid=\"([^\"]+)\"")
+
+
+def builtin_keys() -> set:
+    """Process ids shipped in processes/ (the bureau's statutory lifecycles)."""
+    directory = Path(current_app.config["PROCESSES_DIR"])
+    return {m.decode() for path in directory.glob("*.bpmn") for m in BUILTIN_PROCESS.findall(path.read_bytes())}
+
+
+def deploy_bpmn(data: bytes, user, *, replace_builtin=False) -> dict:
+    """Validate and deploy the XML as the next version of its process; its draft is then removed.
+
+    A file whose process id is a built-in process's replaces that process for every new case: only
+    with `replace_builtin` (the user confirmed it), never silently.
+    """
     key, _name = _key_of(data, "modeler.bpmn")
     problems = lint_bpmn(data, f"{key}.bpmn")
     if any(p.severity == "error" for p in problems):
         raise DeployError([p for p in problems if p.severity == "error"])
+    if key in builtin_keys() and not replace_builtin:
+        raise Conflict(f"流程标识 {key} 属于系统内置流程：部署后所有新案件将改用此版本。请确认替换内置流程后再部署",
+                       confirm="replace_builtin", process_key=key)
     result = deploy_files({f"{key}.bpmn": data}, user_id=user.id)[0]
     draft = get_draft(key)
     if draft is not None:
@@ -191,12 +214,12 @@ def deploy_bpmn(data: bytes, user) -> dict:
             "is_new": result.is_new, "warnings": [p.to_dict() for p in problems]}
 
 
-def deploy_draft(key, user) -> dict:
+def deploy_draft(key, user, *, replace_builtin=False) -> dict:
     """Validate and deploy the saved draft of a process key."""
     draft = get_draft(key)
     if draft is None:
         raise NotFound("草稿不存在")
-    return deploy_bpmn(draft.xml.encode("utf-8"), user)
+    return deploy_bpmn(draft.xml.encode("utf-8"), user, replace_builtin=replace_builtin)
 
 
 def diff_versions(key, from_version, to_version) -> dict:

@@ -9,6 +9,7 @@ from app.admin.schemas import DiffQuerySchema, ModelerQuerySchema, XmlPayloadSch
 from app.auth.guards import restrict_blueprint_to_role
 from app.db import db
 from app.engine.errors import DeployError
+from app.errors import Conflict
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -135,7 +136,12 @@ def delete_draft(key):
 def deploy_draft(key):
     """Deploy a saved draft from the process list; refused drafts are reported, nothing is lost."""
     try:
-        result = services.deploy_draft(key, current_user)
+        result = services.deploy_draft(key, current_user,
+                                       replace_builtin=request.form.get("replace_builtin") == "1")
+    except Conflict as exc:
+        db.rollback()
+        flash(_("草稿未能部署：%(reason)s", reason=exc.message), "error")
+        return redirect(url_for("admin.processes"))
     except DeployError as exc:
         db.rollback()
         flash(_("草稿未能部署：%(reason)s", reason=exc.message), "error")
@@ -172,7 +178,7 @@ def api_deploy():
     body, error = _json_body(XmlPayloadSchema())
     if error:
         return error
-    result = services.deploy_bpmn(body["xml"].encode("utf-8"), current_user)
+    result = services.deploy_bpmn(body["xml"].encode("utf-8"), current_user, replace_builtin=body["replace_builtin"])
     message = (_("已部署为 %(key)s 第 %(version)s 版", key=result["key"], version=result["version"])
                if result["is_new"] else _("内容与当前版本相同，未产生新版本"))
     return jsonify({**result, "message": message})

@@ -1,13 +1,14 @@
-"""Account services: create users, authenticate with lockout after repeated failures."""
+"""Account services: create users, authenticate with throttling after repeated failures, end sessions."""
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.services import record_event
-from app.auth.models import Department, OrgUnit, Role, User
+from app.auth.models import Department, LoginThrottle, OrgUnit, Role, User
 from app.db import db, utcnow
 
 
@@ -53,32 +54,59 @@ def _dummy_hash() -> str:
     return _DUMMY_HASHES[method]
 
 
-def authenticate(username, password) -> LoginOutcome:
-    """Check a login; lock the account for a while after too many failures."""
+def _throttle_key(username, client) -> str:
+    return hashlib.sha256(f"{username.strip().lower()}\n{client or ''}".encode()).hexdigest()
+
+
+def authenticate(username, password, client="") -> LoginOutcome:
+    """Check a login; after too many failures of this user name from this client, refuse it for a while.
+
+    The throttle is keyed by user name *and* client, and counts unknown names like known ones: the
+    messages never tell which accounts exist, and a stranger elsewhere cannot lock the user out.
+    """
     cfg = current_app.config
-    user = db.scalar(select(User).where(User.username == username))
     now = utcnow()
+    key = _throttle_key(username or "", client)
+    throttle = db.get(LoginThrottle, key)
+    if throttle is not None and throttle.locked_until_at and throttle.locked_until_at > now:
+        check_password_hash(_dummy_hash(), password)  # the same work as any other attempt
+        minutes = max(1, int((throttle.locked_until_at - now).total_seconds() // 60) + 1)
+        return LoginOutcome(None, f"登录失败次数过多，请 {minutes} 分钟后再试")
+    user = db.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
-        # Same message and the same hashing work as a wrong password: neither the text nor the
-        # response time may reveal which user names exist.
+        # Same message and the same hashing work as a wrong password.
         check_password_hash(_dummy_hash(), password)
-        return LoginOutcome(None, "用户名或密码错误")
-    if user.locked_until_at and user.locked_until_at > now:
-        minutes = max(1, int((user.locked_until_at - now).total_seconds() // 60) + 1)
-        return LoginOutcome(None, f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试")
-    if not check_password_hash(user.password_hash, password):
-        user.failed_login_count = (user.failed_login_count or 0) + 1
-        if user.failed_login_count >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until_at = now + timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
-            user.failed_login_count = 0
-            record_event("login_locked", actor_id=user.id, summary=user.username, at=now)
-            minutes = max(1, -(-cfg["LOGIN_LOCK_SECONDS"] // 60))
-            return LoginOutcome(None, f"登录失败次数过多，账户已锁定 {minutes} 分钟")
-        return LoginOutcome(None, "用户名或密码错误")
-    user.failed_login_count, user.locked_until_at = 0, None
-    return LoginOutcome(user)
+        ok = False
+    else:
+        ok = check_password_hash(user.password_hash, password)
+    if ok:
+        if throttle is not None:
+            db.delete(throttle)
+        return LoginOutcome(user)
+    if throttle is None:
+        # Rows of attempts long past are dropped here, so guessed names do not pile up.
+        db.execute(delete(LoginThrottle).where(LoginThrottle.updated_at < now - timedelta(days=1)))
+        throttle = LoginThrottle(key=key, failures=0, updated_at=now)
+        db.add(throttle)
+    throttle.failures = (throttle.failures or 0) + 1
+    throttle.updated_at = now
+    if throttle.failures >= cfg["LOGIN_MAX_FAILURES"]:
+        throttle.locked_until_at = now + timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
+        throttle.failures = 0
+        record_event("login_locked", actor_id=user.id if user else None, summary=(username or "")[:60],
+                     data={"client": (client or "")[:60]}, at=now)
+        minutes = max(1, -(-cfg["LOGIN_LOCK_SECONDS"] // 60))
+        return LoginOutcome(None, f"登录失败次数过多，请 {minutes} 分钟后再试")
+    db.flush()
+    return LoginOutcome(None, "用户名或密码错误")
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie of the user (logout, new password)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def set_password(user: User, password: str):
     """Replace a user's password."""
     user.password_hash = hash_password(password)
+    end_sessions(user)

@@ -1,7 +1,7 @@
 """Access guards shared by blueprints."""
 from urllib.parse import urlparse
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from app.extensions import login_manager
@@ -31,3 +31,15 @@ def local_path(target) -> str | None:
         return None
     parsed = urlparse(target)
     return target if not parsed.scheme and not parsed.netloc else None
+
+
+def local_referrer(default: str) -> str:
+    """The page the request came from when it is on this site, else `default` (no redirect to any Referer)."""
+    referrer = request.referrer or ""
+    parsed = urlparse(referrer)
+    if not parsed.scheme and not parsed.netloc:
+        return local_path(referrer) or default
+    if parsed.scheme not in ("http", "https") or parsed.netloc != request.host:
+        return default
+    path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    return local_path(path) or default

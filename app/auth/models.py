@@ -80,6 +80,8 @@ class User(Base):
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
     locked_until_at: Mapped[object | None] = mapped_column(UTCDateTime())
     created_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
+    # Part of the session cookie's user id: raised on logout or a new password, which ends every session.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     org_unit: Mapped[OrgUnit] = relationship()
     departments: Mapped[list[Department]] = relationship(secondary=user_department, lazy="selectin")
@@ -95,7 +97,7 @@ class User(Base):
         return False
 
     def get_id(self):
-        return str(self.id)
+        return f"{self.id}:{self.session_version or 0}"
 
     @property
     def department_codes(self) -> set[str]:
@@ -108,3 +110,13 @@ class User(Base):
     def has_role(self, code: str) -> bool:
         """True when the user holds the role (system admins hold every role)."""
         return code in self.role_codes or "system_admin" in self.role_codes
+
+
+class LoginThrottle(Base):
+    """Failed logins of one user name from one client (hashed key): a stranger cannot lock the user out."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until_at: Mapped[object | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow, index=True)

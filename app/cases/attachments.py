@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.audit.services import record_event
 from app.cases.models import CaseAttachment, CaseNote
-from app.db import db, utcnow
+from app.db import MAX_ID, db, utcnow
 from app.engine.models import HumanTask
 from app.errors import InvalidInput, NotFound
 
@@ -73,8 +73,21 @@ def _read_limited(stream, limit):
 
 def _safe_display_name(filename):
     # Only the base name is kept, for display and the download header; it never reaches the disk.
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in filename or ""):
+        # NUL cannot be stored on PostgreSQL; other control characters break headers and listings.
+        raise InvalidInput("文件名含有控制字符，请重命名后再上传", field="file")
     name = os.path.basename((filename or "").replace("\\", "/")).strip()
     return name[-200:] or "file"
+
+
+def _task_of_case(case, human_task_id):
+    """The inbox task a note or document refers to: an id beyond any row is simply not found."""
+    if not isinstance(human_task_id, int) or not 0 < human_task_id <= MAX_ID:
+        raise NotFound("任务不存在")
+    task = db.get(HumanTask, human_task_id)
+    if task is None or task.case_id != case.id:
+        raise InvalidInput("任务不属于该案件", field="human_task_id")
+    return task
 
 
 def upload_dir() -> Path:
@@ -98,20 +111,23 @@ def save_attachment(case, file_storage, user, *, human_task_id=None, description
     if not content_matches(ext, data):
         raise InvalidInput("文件内容与扩展名不符，请上传真实的文件", field="file")
     if human_task_id is not None:
-        task = db.get(HumanTask, human_task_id)
-        if task is None or task.case_id != case.id:
-            raise InvalidInput("任务不属于该案件", field="human_task_id")
+        _task_of_case(case, human_task_id)
     stored = secrets.token_hex(16) + "." + ext
-    # Written before the row is flushed: a rolled-back request leaves an unreferenced file with a
-    # random name, which is harmless, whereas a row without its file would be a broken download.
-    (upload_dir() / stored).write_bytes(data)
+    # Written before the row is flushed (a row without its file would be a broken download); removed
+    # again when the row cannot be stored, so a refused upload leaves nothing on disk.
+    path = upload_dir() / stored
+    path.write_bytes(data)
     now = utcnow()
     att = CaseAttachment(case_id=case.id, human_task_id=human_task_id, filename=display, stored_name=stored,
                          content_type=CONTENT_TYPES[ext], size_bytes=len(data),
                          sha256=hashlib.sha256(data).hexdigest(), description=(description or "")[:200],
                          uploaded_by_id=user.id, uploaded_at=now)
-    db.add(att)
-    db.flush()
+    try:
+        db.add(att)
+        db.flush()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
     record_event("attachment_uploaded", case_id=case.id, human_task_id=human_task_id, actor_id=user.id,
                  summary=display, data={"attachment_id": att.id, "size_bytes": len(data)}, at=now)
     return att
@@ -155,9 +171,7 @@ def add_note(case, user, body, *, human_task_id=None) -> CaseNote:
     if len(body) > MAX_NOTE_CHARS:
         raise InvalidInput(f"意见内容不能超过 {MAX_NOTE_CHARS} 字", field="body")
     if human_task_id is not None:
-        task = db.get(HumanTask, human_task_id)
-        if task is None or task.case_id != case.id:
-            raise InvalidInput("任务不属于该案件", field="human_task_id")
+        _task_of_case(case, human_task_id)
     now = utcnow()
     note = CaseNote(case_id=case.id, human_task_id=human_task_id, author_id=user.id, body=body, created_at=now)
     db.add(note)

@@ -16,8 +16,8 @@ from app.cases.models import CASE_STATUSES
 from app.cases.schemas import CaseFilterSchema, flat_errors
 from app.cases.services import KIND_LABELS
 from app.clock import LOCAL_TZ
-from app.db import utcnow
-from app.errors import InvalidInput
+from app.db import MAX_ID, utcnow
+from app.errors import InvalidInput, NotFound
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 
@@ -138,8 +138,10 @@ def _optional_task_id():
     raw = (request.form.get("human_task_id") or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not raw.isdigit() or not raw.isascii():
         raise InvalidInput("任务编号无效", field="human_task_id")
+    if len(raw) > 10 or int(raw) > MAX_ID:  # beyond any id the database can hold
+        raise NotFound("任务不存在")
     return int(raw)
 
 
@@ -202,4 +204,10 @@ def add_note(case_id):
 
 
 # The outside-events and start-work pages register their routes on this blueprint.
-from app.cases import external_views, start_views  # noqa: E402,F401
+from app.cases import external_views, process_start, start_views  # noqa: E402,F401
+
+
+@bp.app_context_processor
+def _start_helpers():
+    # The start page lists other deployed processes the user may start (process_start.py).
+    return {"startable_processes": lambda: process_start.startable_processes(current_user)}

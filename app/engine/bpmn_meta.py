@@ -47,8 +47,9 @@ def _camunda_properties(el) -> dict:
     if groups:
         props["department"] = groups.split(",")[0].strip()
         props["candidateGroups"] = groups
+        props["department_source"] = "candidateGroups"
     for attr, name in (("assignee", "assignee"), ("formKey", "formKey"), ("dueDate", "dueDate"),
-                       ("priority", "priority")):
+                       ("followUpDate", "followUpDate"), ("priority", "priority")):
         value = el.get(f"{{{CAMUNDA_NS}}}{attr}")
         if value:
             props[name] = value
@@ -66,7 +67,28 @@ def _camunda_properties(el) -> dict:
         })
     if fields:
         props["formFields"] = fields
+    # Camunda's due and follow-up dates become our rules: a quoted ISO duration or date is an expression.
+    for attr, rule in (("dueDate", "dueRule"), ("followUpDate", "followUpRule")):
+        value = props.get(attr, "").strip()
+        if value and rule not in props and not JUEL.search(value) and camunda_date_rule(value):
+            props[rule] = camunda_date_rule(value)
     return props
+
+
+def camunda_date_rule(value: str) -> str | None:
+    """A Camunda dueDate/followUpDate (ISO duration or date) as our rule: `15D`, `24H`, a quoted date, or None."""
+    found = CAMUNDA_DURATION.match(value)
+    if found and any(found.groups()):
+        days, hours = found.groups()
+        if days and not hours:
+            return f"{int(days)}D"
+        if hours and not days:
+            return f"{int(hours)}H"
+        return f"{int(days or 0) * 24 + int(hours or 0)}H"
+    return repr(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[0-9:.+Z-]{0,30})?", value) else None
+
+
+CAMUNDA_DURATION = re.compile(r"^P(?:(\d{1,4})D)?(?:T(?:(\d{1,4})H)?)?$")
 
 
 def process_meta(process_el, dialect) -> dict:
@@ -85,14 +107,28 @@ def process_meta(process_el, dialect) -> dict:
         if tag == "userTask":
             props = _camunda_properties(el) if dialect == "camunda" else _spiff_properties(el)
             lane = lanes.get(eid, {})
-            props.setdefault("department", _lane_department(lane))
+            if not props.get("department") and _lane_department(lane):
+                props["department"], props["department_source"] = _lane_department(lane), "lane"
+            props.setdefault("department", "")
             user_tasks[eid] = {"name": el.get("name", "") or eid, "lane": lane.get("name", ""),
                                "line": el.sourceline, **props}
     for ref in process_el.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
         if ref.get("messageRef"):
             messages.add(ref.get("messageRef"))
     return {"elements": elements, "user_tasks": user_tasks, "messages": sorted(messages),
-            "catches": message_catches(process_el)}
+            "catches": message_catches(process_el), "start_form": start_form(process_el, dialect)}
+
+
+def start_form(process_el, dialect) -> dict | None:
+    """The form of the process's plain start event (Camunda formData / formKey, spiff formKey), if any."""
+    for start in process_el.findall("bpmn:startEvent", NS):
+        if any(_local(child.tag).endswith("EventDefinition") for child in start):
+            continue  # a message or timer start is not started from a page
+        props = _camunda_properties(start) if dialect == "camunda" else _spiff_properties(start)
+        if props.get("formKey") or props.get("formFields"):
+            return {"element_id": start.get("id", ""), "name": start.get("name", "") or start.get("id", ""),
+                    "formKey": props.get("formKey", ""), "formFields": props.get("formFields", [])}
+    return None
 
 
 CATCH_TAGS = ("intermediateCatchEvent", "boundaryEvent", "receiveTask", "startEvent")
@@ -147,19 +183,50 @@ def expressions_in(process_el):
         yield "exec", s.text or "", _owner_id(s), s.sourceline, "script"
     for tag in ("preScript", "postScript"):
         for s in process_el.iter(f"{{{SPIFF_NS}}}{tag}"):
-            yield "exec", s.text or "", _owner_id(s), s.sourceline, "script"
+            yield "exec", s.text or "", _owner_id(s), s.sourceline, "prepost"
 
 
-def check_process(process_el, filename, meta, dialect, *, check_expression, form_exists=None):
-    """Static checks the parser does not do: expressions, timers, routing properties, forms."""
+UNSUPPORTED_STARTS = {"errorEventDefinition": "错误", "escalationEventDefinition": "升级",
+                      "compensateEventDefinition": "补偿"}
+UNSUPPORTED_TASKS = {
+    "serviceTask": "服务任务（serviceTask）",
+    "sendTask": "发送任务（sendTask）",
+    "manualTask": "手工任务（manualTask）",
+    "task": "无类型任务（task）",
+}
+
+
+def check_process(process_el, filename, meta, dialect, *, check_expression, form_exists=None, departments=None):
+    """Static checks the parser does not do: expressions, timers, routing properties, forms, departments."""
     problems = []
 
     def add(msg, element="", line=None, severity="error"):
         problems.append(Problem(msg, filename, element, line, severity))
 
+    for el in process_el.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in UNSUPPORTED_TASKS)):
+        kind = UNSUPPORTED_TASKS.get(_local(el.tag))
+        if kind:
+            # No inbox would show such a task and nothing runs it: the instance would wait forever.
+            add(f"不支持{kind}“{el.get('name') or el.get('id', '')}”：请改为用户任务（指定承办科室和表单）"
+                "或脚本任务", el.get("id", ""), el.sourceline)
+    for sub in process_el.iter(f"{{{BPMN_NS}}}subProcess"):
+        if sub.get("triggeredByEvent") != "true":
+            continue
+        for start in sub.findall("bpmn:startEvent", NS):
+            kinds = [_local(d.tag) for d in start if _local(d.tag) in UNSUPPORTED_STARTS]
+            name = sub.get("name") or sub.get("id")
+            if kinds:
+                # SpiffWorkflow reads such a start as a plain start: the subprocess would run at once.
+                add(f"事件子流程“{name}”的{UNSUPPORTED_STARTS[kinds[0]]}开始事件不受支持："
+                    "请改用活动上的边界事件，或以定时器、消息开始的事件子流程", start.get("id", ""), start.sourceline)
+            elif start.get("isInterrupting", "true") != "false":
+                # SpiffWorkflow 3.2 runs an event subprocess beside the main flow and never interrupts it.
+                add(f"事件子流程“{name}”的开始事件是中断型的，暂不支持：请把开始事件设为非中断"
+                    "（isInterrupting=\"false\"），或改用活动上的中断型边界事件", start.get("id", ""), start.sourceline)
     for mode, text, eid, line, kind in expressions_in(process_el):
         if not text.strip():
-            if kind != "condition":
+            # spiff-arena writes empty pre/post scripts; they run nothing.
+            if kind not in ("condition", "prepost"):
                 add("表达式为空", eid, line)
             continue
         if JUEL.search(text):
@@ -172,26 +239,50 @@ def check_process(process_el, filename, meta, dialect, *, check_expression, form
             add(msg, eid, line)
     for tid, task in meta["user_tasks"].items():
         line = task.get("line")
-        if not task.get("department"):
-            add("用户任务未指定承办科室（department）", tid, line)
+        _check_department(task, tid, line, departments, add)
         level = task.get("orgLevel", "case")
         if level not in ORG_LEVELS:
             add(f"orgLevel 取值无效：{level}（应为 province/city/county/case）", tid, line)
-        rule = task.get("dueRule", "")
-        if rule and not DUE_SHORTHAND.match(rule):
-            if JUEL.search(rule):
-                add("不支持 JUEL 表达式作为期限", tid, line)
-            else:
-                for msg in check_expression(rule, mode="eval"):
-                    add(f"期限规则：{msg}", tid, line)
+        for rule_name, label in (("dueRule", "期限规则"), ("followUpRule", "跟进期限")):
+            rule = task.get(rule_name, "")
+            if rule and not DUE_SHORTHAND.match(rule):
+                if JUEL.search(rule):
+                    add(f"不支持 JUEL 表达式作为{label}", tid, line)
+                else:
+                    for msg in check_expression(rule, mode="eval"):
+                        add(f"{label}：{msg}", tid, line)
         # Camunda attributes holding JUEL would otherwise be taken literally (a user named "#{initiator}").
-        for attr in ("dueDate", "assignee", "candidateGroups"):
+        for attr in ("dueDate", "followUpDate", "assignee", "candidateGroups"):
             value = task.get(attr, "")
             if value and JUEL.search(value):
                 add(f"不支持 JUEL 表达式（camunda:{attr}={value}）", tid, line)
+            elif value and attr in ("dueDate", "followUpDate") and camunda_date_rule(value) is None:
+                add(f"camunda:{attr}“{value}”无法识别：请写 ISO 时长（如 P15D、PT24H）或日期（如 2026-12-31）",
+                    tid, line)
         form_key = task.get("formKey", "")
         if not form_key and not task.get("formFields"):
             add("用户任务未指定表单（formKey）", tid, line)
         elif form_key and form_exists is not None and not task.get("formFields") and not form_exists(form_key):
             add(f"表单 {form_key} 不存在（forms/{form_key}.json）", tid, line)
     return problems
+
+
+def _check_department(task, tid, line, departments, add):
+    """A user task's department (and every candidate group) must be a known department code."""
+    code = task.get("department", "")
+    if not code:
+        add("用户任务未指定承办科室（department）", tid, line)
+        return
+    if departments is None:
+        return
+    known = "、".join(sorted(departments)) or "（无）"
+    codes = [c.strip() for c in task.get("candidateGroups", code).split(",") if c.strip()]
+    for value in codes or [code]:
+        if value in departments:
+            continue
+        if task.get("department_source") == "lane":
+            # bpmn.io names lanes Lane_0rpib5y: such an id is no department.
+            add(f"泳道标识 Lane_{value} 不对应任何科室：请把泳道标识改为 Lane_<科室代码>，或在任务上指定 "
+                f"department；已知科室：{known}", tid, line)
+        else:
+            add(f"承办科室“{value}”不存在；已知科室：{known}", tid, line)

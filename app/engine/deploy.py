@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.audit.services import record_event
+from app.auth.models import Department
 from app.db import db, utcnow
 from app.engine.hooks import hook
 from app.engine.models import ProcessDefinition
@@ -41,7 +42,13 @@ def latest_definitions() -> list[ProcessDefinition]:
 
 def deployed_context_files():
     """Latest deployed XML of every process, so call activities across files resolve."""
+    # A file holding several processes is stored under each key; parse_bundle reads it once.
     return {d.key: d.xml.encode("utf-8") for d in latest_definitions() if d.dialect == "spiff"}
+
+
+def known_departments() -> set:
+    """Department codes a user task may name (every bureau has the same departments)."""
+    return set(db.scalars(select(Department.code)))
 
 
 def form_exists_check():
@@ -53,7 +60,8 @@ def deploy_files(files: dict, *, user_id=None, form_exists="default") -> list[De
     """Validate and deploy {filename: bytes}; unchanged processes keep their current version."""
     parsed = parse_bundle(files, max_bytes=current_app.config["MAX_BPMN_BYTES"],
                           context_files=deployed_context_files(),
-                          form_exists=form_exists_check() if form_exists == "default" else form_exists)
+                          form_exists=form_exists_check() if form_exists == "default" else form_exists,
+                          departments=known_departments())
     results = []
     for p in parsed:
         current = latest_definition(p.key)

@@ -20,6 +20,7 @@ from app.engine.expressions import (
     _refuse_big,
     ensure_expression,
 )
+from app.engine.size_guards import _weight, make_guards, refuse
 
 
 def _runtime_globals(text) -> dict:
@@ -36,8 +37,8 @@ def _runtime_globals(text) -> dict:
     def guarded_mul(a, b):
         for seq, count in ((a, b), (b, a)):
             if isinstance(count, int) and isinstance(seq, (str, bytes, list, tuple)) \
-                    and len(seq) * count > MAX_SEQUENCE_ITEMS:
-                raise _refuse_big(text)
+                    and _weight(seq) * count > MAX_SEQUENCE_ITEMS:
+                raise refuse(text, "*")
         if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
             raise _refuse_big(text)
         return a * b
@@ -54,6 +55,7 @@ def _runtime_globals(text) -> dict:
         return a << b
 
     return {
+        **make_guards(text),
         _GUARD_ITER: guarded_iter, _GUARD_MUL: guarded_mul,
         _GUARD_POW: guarded_pow, _GUARD_LSHIFT: guarded_lshift,
         # Helpers sit beside the safe builtins, so task data may shadow them like any builtin.

@@ -43,7 +43,12 @@ _GUARD_ITER = "__qsflow_iter__"
 _GUARD_MUL = "__qsflow_mul__"
 _GUARD_POW = "__qsflow_pow__"
 _GUARD_LSHIFT = "__qsflow_lshift__"
-_GUARD_NAMES = (_GUARD_ITER, _GUARD_MUL, _GUARD_POW, _GUARD_LSHIFT)
+_GUARD_ADD = "__qsflow_add__"
+_GUARD_MOD = "__qsflow_mod__"
+_GUARD_METHOD = "__qsflow_method__"
+_GUARD_FORMAT = "__qsflow_format__"
+_GUARD_NAMES = (_GUARD_ITER, _GUARD_MUL, _GUARD_POW, _GUARD_LSHIFT, _GUARD_ADD, _GUARD_MOD, _GUARD_METHOD,
+                _GUARD_FORMAT)
 
 
 class ExpressionRefused(ValueError):
@@ -247,7 +252,8 @@ def _node_problems(tree, mode: str, known_names) -> list[tuple[str, str]]:
 class _GuardRewriter(ast.NodeTransformer):
     """Route loops and size-exploding operators through the runtime guards."""
 
-    _OPS = {ast.Mult: _GUARD_MUL, ast.Pow: _GUARD_POW, ast.LShift: _GUARD_LSHIFT}
+    _OPS = {ast.Mult: _GUARD_MUL, ast.Pow: _GUARD_POW, ast.LShift: _GUARD_LSHIFT, ast.Add: _GUARD_ADD,
+            ast.Mod: _GUARD_MOD}
 
     @staticmethod
     def _call(name, args, like):
@@ -267,6 +273,21 @@ class _GuardRewriter(ast.NodeTransformer):
         self.generic_visit(node)
         guard = self._OPS.get(type(node.op))
         return self._call(guard, [node.left, node.right], node) if guard else node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Attribute):
+            # obj.name(...) -> __qsflow_method__(obj, "name")(...): string methods that build text get a size check.
+            node.func = self._call(_GUARD_METHOD, [node.func.value, ast.Constant(node.func.attr)], node.func)
+        return node
+
+    def visit_FormattedValue(self, node):
+        self.generic_visit(node)
+        if node.format_spec is None:
+            return node
+        # f"{x:100000000}" pads before any other guard sees the result: check the spec's numbers first.
+        value = self._call(_GUARD_FORMAT, [node.value, node.format_spec, ast.Constant(node.conversion)], node)
+        return ast.copy_location(ast.FormattedValue(value, -1, None), node)
 
     def visit_AugAssign(self, node):
         self.generic_visit(node)

@@ -6,9 +6,9 @@ from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.engine import bpmn_meta
-from app.engine.deploy import deployed_context_files, form_exists_check
+from app.engine.deploy import deployed_context_files, form_exists_check, known_departments
 from app.engine.errors import DeployError, Problem
-from app.engine.parsing import parse_bundle
+from app.engine.parsing import parse_bundle, translate_problems
 from app.engine.xmlsafe import UnsafeXmlError, parse_untrusted_xml
 
 BPMN = f"{{{bpmn_meta.BPMN_NS}}}"
@@ -39,7 +39,7 @@ def lint_bpmn(data: bytes, filename: str = "process.bpmn") -> list[Problem]:
                                     filename, key, process_el.sourceline))
     try:
         parsed = parse_bundle({filename: data}, max_bytes=max_bytes, context_files=deployed_context_files(),
-                              form_exists=form_exists_check())
+                              form_exists=form_exists_check(), departments=known_departments())
         problems.extend(w for p in parsed for w in p.warnings)
     except DeployError as exc:
         problems.extend(exc.problems)
@@ -138,6 +138,8 @@ def _reachable(nodes, outgoing, incoming) -> set:
 
 def _is_root(el, eid, incoming) -> bool:
     tag, parent = _local(el), el.getparent()
+    if tag in SUBPROCESS_TAGS and el.get("triggeredByEvent") == "true":
+        return True  # an event subprocess has no incoming flow: its start event triggers it
     if tag == "startEvent":
         # A start inside a plain subprocess is entered through it; an event subprocess starts on its own.
         return _local(parent) not in SUBPROCESS_TAGS or parent.get("triggeredByEvent") == "true"
@@ -147,21 +149,7 @@ def _is_root(el, eid, incoming) -> bool:
     return tag == "intermediateCatchEvent" and el.find(f"{BPMN}linkEventDefinition") is not None and eid not in incoming
 
 
-MISSING_CALLED = re.compile(r"The process '([^']+)' was not found")
-# SpiffWorkflow and the XSD validator speak English; these are the findings a modeler user meets most.
-KNOWN_MESSAGES = (
-    (re.compile(r"No start event found"), "流程没有开始事件"),
-    (re.compile(r"Non-default exclusive outgoing sequence flow without condition"),
-     "排他网关的出口连线既无条件也不是默认流向"),
-    (re.compile(r"When looking for a task spec, we found two items.*\((.*)\)"),
-     "连线的起点或终点“{0}”不存在，或元素标识重复"),
-    (re.compile(r"attribute 'id': '([^']*)' is not a valid value of the atomic type 'xs:ID'"),
-     "元素标识“{0}”重复或无效（须以字母开头且在文件中唯一）"),
-    (re.compile(r"No matching global declaration available for the validation root"),
-     "文件不是 BPMN 2.0 流程定义（根元素须为 bpmn:definitions）"),
-    (re.compile(r"Element '\{[^}]*\}(\w+)', attribute '([^']+)': The attribute '[^']+' is not allowed"),
-     "元素 {0} 不允许有属性 {1}"),
-)
+MISSING_CALLED = re.compile(r"调用的流程 (\S+) 不存在或尚未部署$")
 
 
 def _locate_by_line(root, problems):
@@ -169,12 +157,8 @@ def _locate_by_line(root, problems):
     callers = {}
     for call in root.iter(f"{BPMN}callActivity"):
         callers.setdefault(call.get("calledElement"), call)
+    translate_problems(problems)
     for p in problems:
-        for pattern, text in KNOWN_MESSAGES:
-            found = pattern.search(p.message)
-            if found:
-                p.message = text.format(*found.groups())
-                break
         missing = MISSING_CALLED.search(p.message)
         if missing and not p.element and missing.group(1) in callers:
             # The parser names the missing process, not the call activity that needs it.

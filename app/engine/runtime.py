@@ -3,10 +3,15 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessage
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from app.errors import Conflict
@@ -32,8 +37,30 @@ def run_guarded(fn, *args):
         raise StepFailed(getattr(exc, "error_type", "") or type(exc).__name__, _describe(exc), element) from exc
     except SpiffWorkflowException as exc:
         raise StepFailed(type(exc).__name__, _describe(exc)) from exc
-    except (ValueError, TypeError, KeyError, NameError, ZeroDivisionError, AttributeError) as exc:
-        raise StepFailed(type(exc).__name__, str(exc)) from exc
+    except Exception as exc:  # the library raises bare Exception too ('Invalid duration' from a timer)
+        task = _failing_task(exc)
+        if task is None:
+            raise StepFailed(type(exc).__name__, str(exc)) from exc
+        if not task.has_state(TaskState.FINISHED_MASK):
+            task.error()  # so that retry_instance resets it with corrected data
+        spec = task.task_spec
+        element = spec.bpmn_id or ""
+        if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
+            message = f"定时器“{spec.bpmn_name or element}”的值无效（{exc}）：请检查案件数据中的期限值"
+        else:
+            message = f"“{spec.bpmn_name or element}”执行出错：{exc}"
+        raise StepFailed(type(exc).__name__, message, element) from exc
+
+
+def _failing_task(exc):
+    """The innermost SpiffWorkflow task found in the traceback's frames (the library does not say)."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("my_task")
+        if isinstance(candidate, Task) and getattr(candidate.task_spec, "bpmn_id", None):
+            found = candidate
+        tb = tb.tb_next
+    return found
 
 
 def _describe(exc):
@@ -50,6 +77,58 @@ def advance(wf):
     """Fire what is due and run every automatic step up to human work or a wait."""
     wf.refresh_timers()
     wf.do_engine_steps()
+    close_idle_event_subprocesses(wf)
+
+
+def close_idle_event_subprocesses(wf):
+    """End the process when only untriggered timer-start event subprocesses are left.
+
+    SpiffWorkflow starts those beside the main flow and its end waits for them: the instance would wait
+    for a reminder timer although its work is done. BPMN ends them with their parent.
+    """
+    names = {s.name for s in wf.spec.start.outputs if isinstance(s, SubWorkflowTask)}
+    if not names:
+        return
+    idle, others = [], False
+    for task in wf.tasks.values():
+        if task.has_state(TaskState.FINISHED_MASK) or isinstance(task.task_spec, _EndJoin) or \
+                task.task_spec.name == "End":  # the join every path meets, and the task after it
+            continue
+        if task.task_spec.name in names and not _triggered(wf, task):
+            idle.append(task)
+        else:
+            others = True
+    if others or not idle:
+        return
+    for task in idle:
+        task.cancel()
+    for task in list(wf.tasks.values()):
+        if task.state == TaskState.WAITING:
+            task.task_spec._update(task)
+    wf.do_engine_steps()
+
+
+def _triggered(wf, task) -> bool:
+    """True when an event subprocess's start event has fired (its own work is under way)."""
+    sub = wf.subprocesses.get(task.id)
+    if sub is None:
+        return False
+    return any(isinstance(t.task_spec, StartEvent) and t.has_state(TaskState.FINISHED_MASK)
+               for t in sub.tasks.values())
+
+
+def event_subprocess_messages(wf) -> set:
+    """Names of the messages that start an event subprocess of the running process."""
+    if wf.is_completed():
+        return set()
+    names = set()
+    for name in wf.spec.start.trigger_specs:
+        spec = wf.subprocess_specs.get(name)
+        for start in getattr(spec, "bpmn_start_events", []):
+            definition = start.event_definition
+            if type(definition).__name__ == "MessageEventDefinition":
+                names.add(definition.name)
+    return names
 
 
 def ready_user_tasks(wf):
@@ -136,8 +215,8 @@ def waiting_timers(wf):
 
 
 def waiting_message_names(wf) -> set:
-    """Names of the messages the workflow is waiting for now."""
-    return {name for kind, name, _value in pending_events(wf) if kind == "message"}
+    """Names of the messages the workflow is waiting for now (event subprocess starts included)."""
+    return {name for kind, name, _value in pending_events(wf) if kind == "message"} | event_subprocess_messages(wf)
 
 
 def deliver_message(wf, name, payload, dialect):
@@ -153,7 +232,10 @@ def retry(wf, data=None):
     for task in failed:
         merged = dict(task.data)
         merged.update(data or {})
-        wf.reset_from_task_id(task.id, data=merged)
+        if data and task.parent is not None:
+            # A waiting event re-inherits its parent's data when reset: the correction must be there too.
+            task.parent.data.update(data)
+        run_guarded(wf.reset_from_task_id, task.id, merged)
     run_guarded(advance, wf)
     return len(failed)
 

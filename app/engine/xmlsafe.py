@@ -88,8 +88,8 @@ def _check_and_parse(data, filename: str, max_bytes: int) -> etree._Element:
     if not data.strip():
         raise UnsafeXmlError("文件为空", filename)
     if len(data) > max_bytes:
-        raise UnsafeXmlError(
-            f"文件过大（{_format_size(len(data))}，上限 {_format_size(max_bytes)}）", filename)
+        size, limit = f"{_format_size(len(data))}，{len(data)} 字节", f"{_format_size(max_bytes)}，{max_bytes} 字节"
+        raise UnsafeXmlError(f"文件过大（{size}；上限 {limit}）", filename)
 
     encoding = _encoding_of(data, filename)
     try:

@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from app.auth.guards import local_referrer
 from app.extensions import SUPPORTED_LOCALES
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -22,5 +23,4 @@ def set_locale():
     locale = request.form.get("locale", "")
     if locale in SUPPORTED_LOCALES:
         session["locale"] = locale
-    target = request.referrer or url_for("home.index")
-    return redirect(target)
+    return redirect(local_referrer(url_for("home.index")))

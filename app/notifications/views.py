@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.routing import BuildError
 
-from app.auth.guards import local_path
+from app.auth.guards import local_path, local_referrer
 from app.notifications import services, wording
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
@@ -76,7 +76,7 @@ def open_one(notification_id):
 def read_one(notification_id):
     """Mark one notification read."""
     services.mark_read(current_user.id, notification_id)
-    return redirect(request.referrer or url_for("notifications.index"))
+    return redirect(local_referrer(url_for("notifications.index")))
 
 
 @bp.post("/read-all")

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from app.auth.guards import restrict_blueprint_to_role
+from app.auth.guards import local_referrer, restrict_blueprint_to_role
 from app.db import MAX_ID, db
 from app.engine import service
 from app.engine.instance_ops import reset_to_task
@@ -77,7 +77,7 @@ def bulk_migrate():
         form = BulkMigrateSchema().load(payload)
     except ValidationError as exc:
         return render_template("operations/bulk_result.html", outcomes=[], error=first_error(exc.messages),
-                               back=request.referrer), 400
+                               back=local_referrer("")), 400
     outcomes = services.migrate_instances(current_user, form["instance_ids"], form["target"], form["reason"])
     return render_template("operations/bulk_result.html", outcomes=outcomes, error="")
 

@@ -12,7 +12,7 @@ def test_lockout_message_follows_the_setting(db_session, app, client, make_user)
         app.config["LOGIN_LOCK_SECONDS"], app.config["LOGIN_MAX_FAILURES"] = old
     text = response.get_data(as_text=True)
     assert response.status_code == 401
-    assert "账户已锁定 10 分钟" in text and "15 分钟" not in text
+    assert "请 10 分钟后再试" in text and "15 分钟" not in text
 
 
 def test_unknown_user_costs_the_same_hashing_as_a_wrong_password(db_session, client, make_user, monkeypatch):

@@ -29,10 +29,10 @@ def test_wrong_password_and_lockout(client, make_user, db_session):
         bad = login(client, user.username, "wrong")
         assert bad.status_code == 401 and "用户名或密码错误" in bad.get_data(as_text=True)
     locked = login(client, user.username, "wrong")
-    assert "已锁定" in locked.get_data(as_text=True)
-    # Even the right password is refused while locked.
-    assert "已锁定" in login(client, user.username, "pw-123456").get_data(as_text=True)
-    assert db_session.get(User, user.id).locked_until_at is not None
+    assert "登录失败次数过多" in locked.get_data(as_text=True)
+    # Even the right password is refused from this client while throttled.
+    assert "登录失败次数过多" in login(client, user.username, "pw-123456").get_data(as_text=True)
+    assert db_session.get(User, user.id).locked_until_at is None  # the account itself is never locked
 
 
 def test_unknown_user_gets_same_message(client):

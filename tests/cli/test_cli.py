@@ -52,3 +52,15 @@ def test_commands_on_a_database_without_migrations_say_what_to_run(tmp_path):
     assert result.exit_code == 1
     assert "数据库尚未初始化" in result.output and "flask --app wsgi db upgrade" in result.output
     assert "Traceback" not in result.output and "no such table" not in result.output
+
+
+def test_deploy_of_refused_constructs_prints_chinese_without_traceback(app, db_session, tmp_path):
+    from tests.engine import corpus
+
+    (tmp_path / "service.bpmn").write_text(corpus.camunda_service_task(), encoding="utf-8")
+    (tmp_path / "twice.bpmn").write_text(corpus.multi_process(), encoding="utf-8")
+    (tmp_path / "again.bpmn").write_text(corpus.multi_process(), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["processes", "deploy", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "服务任务" in result.output and "不止一次" in result.output
+    assert "Duplicate" not in result.output and "must have" not in result.output

@@ -16,7 +16,7 @@ def test_posts_without_token_are_refused(db_session, app, make_user, csrf_enable
     client = app.test_client()
     user = make_user("350100", roles=("staff", "supervisor", "process_admin"))
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     urls = sorted(set(_post_urls(app)))
     assert "/inbox/tasks/1/complete" in urls and "/admin/api/deploy" in urls

@@ -49,3 +49,12 @@ def test_user_task_without_department_refused(db_session):
     with pytest.raises(DeployError) as err:
         deploy_files({"r.bpmn": xml.encode()}, form_exists=None)
     assert [p.element for p in err.value.problems] == ["act"]
+
+
+def test_oversize_message_states_the_size_and_the_real_limit(db_session, app):
+    limit = app.config["MAX_BPMN_BYTES"]
+    big = samples.review_process().encode() + b"<!--" + b"x" * limit + b"-->"
+    with pytest.raises(DeployError) as err:
+        deploy_files({"big.bpmn": big}, form_exists=None)
+    message = err.value.problems[0].message
+    assert f"{len(big)} 字节" in message and "上限" in message and f"{limit} 字节" in message

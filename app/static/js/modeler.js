@@ -200,9 +200,20 @@
     });
   });
 
+  function postDeploy(xml, replaceBuiltin) {
+    return post(config.urls.deploy, { xml: xml, replace_builtin: replaceBuiltin }).then(function (data) {
+      // A built-in process is replaced only after the user confirms the server's explanation.
+      if (data.httpStatus === 409 && data.confirm === "replace_builtin" && !replaceBuiltin &&
+          window.confirm(data.message)) {
+        return postDeploy(xml, true);
+      }
+      return data;
+    });
+  }
+
   var deploy = guard(function () {
     if (!window.confirm(T.confirmDeploy)) { return Promise.resolve(); }
-    return currentXml().then(function (xml) { return post(config.urls.deploy, { xml: xml }); }).then(function (data) {
+    return currentXml().then(function (xml) { return postDeploy(xml, false); }).then(function (data) {
       if (data.httpStatus !== 200) {
         if (data.problems) { showProblems(data.problems); }
         setStatus("error", data.message || T.serverError);
