@@ -70,6 +70,9 @@ def _register_blueprints(app):
     from app.calendar.views import bp as calendar_bp
 
     app.register_blueprint(calendar_bp)
+    from app.documents.views import bp as documents_bp
+
+    app.register_blueprint(documents_bp)
     register_error_handlers(app)
 
 

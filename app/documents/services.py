@@ -2,6 +2,7 @@
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
 
 from app.audit.services import record_event
 from app.cases.external import may_register
@@ -32,7 +33,10 @@ def active_template(kind_code) -> DocumentTemplate | None:
 
 def list_documents(case_id) -> list[CaseDocument]:
     """The case's documents, oldest first, with versions and services loaded."""
-    return list(db.scalars(select(CaseDocument).where(CaseDocument.case_id == case_id).order_by(CaseDocument.id)))
+    stmt = (select(CaseDocument).where(CaseDocument.case_id == case_id).order_by(CaseDocument.id)
+            .options(selectinload(CaseDocument.versions).options(defer(DocumentVersion.content)),
+                     selectinload(CaseDocument.services)))
+    return list(db.scalars(stmt))
 
 
 def get_document(case_id, document_id) -> CaseDocument:
