@@ -73,6 +73,11 @@ def _register_blueprints(app):
     from app.documents.views import bp as documents_bp
 
     app.register_blueprint(documents_bp)
+    from app.portal.views import bp as portal_bp
+    from app.portal.views import register_guard as register_portal_guard
+
+    app.register_blueprint(portal_bp)
+    register_portal_guard(app)
     register_error_handlers(app)
 
 

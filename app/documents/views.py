@@ -27,8 +27,8 @@ def case_official_documents(case):
 
 def _staff_document(document_id):
     """The document if its case is in the staff user's scope (NotFound otherwise)."""
-    from app.documents.models import CaseDocument
     from app.db import db
+    from app.documents.models import CaseDocument
 
     doc = db.get(CaseDocument, document_id)
     if doc is None:

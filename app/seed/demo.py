@@ -42,6 +42,9 @@ def seed_demo() -> str:
     enterprises = [get_or_create_enterprise(make_uscc(p), name, region_code=p[2:8], role="producer")
                    for p, name, _cat, _prod in ENTERPRISES]
     opened = _create_cases(enterprises)
+    from app.portal.accounts import ensure_demo_account
+
+    ensure_demo_account(enterprises[0], DEMO_PASSWORD)  # ent_demo: the first enterprise's portal account
     return f"已创建演示用户 {len(users)} 个、企业 {len(enterprises)} 家、案件 {opened} 件；演示密码：{DEMO_PASSWORD}"
 
 
