@@ -83,7 +83,8 @@ def submit(case, user, message, *, note, files=(), checklist=None, commitment=Fa
     uploads = [f for f in files if getattr(f, "filename", "")]
     if len(uploads) > MAX_FILES:
         raise InvalidInput(f"附件不能超过 {MAX_FILES} 个", field="files")
-    ids = [case_files.save_attachment(case, f, user, description=sub.label).id for f in uploads]
+    saved = [case_files.save_attachment(case, f, user, description=sub.label) for f in uploads]
+    ids = [a.id for a in saved]
     today = local_today().isoformat()
     payload = {"received_date": today, "note": note, "registered_by": user.id, "attachment_ids": ids,
                "source": "enterprise", "enterprise_id": user.enterprise_id}
@@ -91,7 +92,7 @@ def submit(case, user, message, *, note, files=(), checklist=None, commitment=Fa
         payload["checklist"] = items
     if sub.needs_commitment:
         payload["commitment_signed_by"] = user.display_name
-    facts = _facts_of(message, payload)
+    facts = _facts_of(message, payload, [a.filename for a in saved])
     if facts:
         merge_case_facts(case.id, data=facts)
     record_event("enterprise_submitted", case_id=case.id, actor_id=user.id,
@@ -101,11 +102,11 @@ def submit(case, user, message, *, note, files=(), checklist=None, commitment=Fa
     return sub
 
 
-def _facts_of(message, payload) -> dict:
+def _facts_of(message, payload, filenames) -> dict:
     """The record fields the next task shows (readonly fields of its form read case facts)."""
     if message == "rectification_report":
         return {"rectify_report_date": payload["received_date"], "rectify_report": payload["note"],
-                "rectify_files": payload["attachment_ids"]}
+                "rectify_files": payload["attachment_ids"], "rectify_evidence": "、".join(filenames) or "—"}
     if message == "self_inspection_report":
         done = [k for k, v in payload.get("checklist", {}).items() if v]
         return {"self_inspection_submitted": True, "self_inspection_date": payload["received_date"],

@@ -48,7 +48,7 @@ def test_served_electronically_acknowledged_and_answered_in_the_portal(enterpris
         assert driver.ready_names() == ["hi_recheck"]
         facts = driver.case.facts
         assert facts["rectify_report"] == "已更换全部熄火保护装置" and facts["rectify_report_date"] == "2026-03-09"
-        assert len(facts["rectify_files"]) == 1
+        assert len(facts["rectify_files"]) == 1 and facts["rectify_evidence"] == "证明.pdf"
         # Nothing more is awaited: a second report is refused.
         again = client.post(f"/portal/cases/{case.id}/submit/rectification_report", data={"note": "再次"})
         assert again.status_code == 409
