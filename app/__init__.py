@@ -73,6 +73,7 @@ def _register_blueprints(app):
     from app.documents.views import bp as documents_bp
 
     app.register_blueprint(documents_bp)
+    from app.portal import manage_views  # noqa: F401  (its routes join the portal blueprint)
     from app.portal.views import bp as portal_bp
     from app.portal.views import register_guard as register_portal_guard
 

@@ -14,6 +14,8 @@ from app.portal import accounts, queries, submissions
 
 bp = Blueprint("portal", __name__, url_prefix="/portal", template_folder="templates")
 OPEN_ENDPOINTS = ("portal.login", "portal.activate")
+# Staff pages that live here because they manage the portal's accounts.
+STAFF_ENDPOINTS = ("portal.manage", "portal.manage_enterprise", "portal.set_account_active")
 
 
 def register_guard(app):
@@ -22,7 +24,7 @@ def register_guard(app):
     @app.before_request
     def _enterprise_users_stay_in_the_portal():
         endpoint = request.endpoint or ""
-        if endpoint == "static" or endpoint.startswith("portal."):
+        if endpoint == "static" or (endpoint.startswith("portal.") and endpoint not in STAFF_ENDPOINTS):
             return None
         if current_user.is_authenticated and getattr(current_user, "is_enterprise", False):
             if endpoint == "auth.logout":
@@ -37,6 +39,10 @@ def register_guard(app):
 def _portal_users_only():
     if request.endpoint in OPEN_ENDPOINTS:
         return None
+    if request.endpoint in STAFF_ENDPOINTS:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        return None  # enterprise users were sent back to the portal by the app-wide guard
     if current_user.is_authenticated and not current_user.is_active:
         logout_user()  # disabled by its bureau while signed in
     if not current_user.is_authenticated:

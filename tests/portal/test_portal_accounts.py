@@ -50,3 +50,22 @@ def test_only_the_enterprises_bureau_or_above_manages_its_accounts(enterprise, m
         accounts.invite(fuzhou, enterprise, "fz_invited", "")  # taken
     with pytest.raises(InvalidInput):
         accounts.invite(fuzhou, enterprise, "bad name!", "")
+
+
+def test_the_bureau_invites_and_disables_through_its_pages(enterprise, make_user, client, login_as):
+    clerk = make_user("350121", ("quality_supervision",))
+    login_as(clerk)
+    found = client.get("/portal/manage", query_string={"q": "正和钢筋"}).get_data(as_text=True)
+    assert enterprise.name in found
+    page = client.post(f"/portal/manage/enterprises/{enterprise.id}",
+                       data={"username": "zhenghe_2", "display_name": "王会计"}).get_data(as_text=True)
+    assert 'id="invitation-code"' in page
+    code = page.split('id="invitation-code"')[1].split("<strong>")[1].split("</strong>")[0]
+    user = accounts.activate(code, "Passw0rd-2", "Passw0rd-2")
+    resp = client.post(f"/portal/manage/users/{user.id}/active", data={"active": "0"})
+    assert resp.status_code == 302 and not user.is_active
+    # Another bureau's clerk finds nothing and reaches nothing.
+    login_as(make_user("350203", ("quality_supervision",)))
+    assert enterprise.name not in client.get("/portal/manage", query_string={"q": "正和钢筋"}).get_data(as_text=True)
+    assert client.get(f"/portal/manage/enterprises/{enterprise.id}").status_code == 404
+    assert client.post(f"/portal/manage/users/{user.id}/active", data={"active": "1"}).status_code == 404
