@@ -67,3 +67,28 @@ def test_an_empty_report_is_refused_with_the_page(enterprise_user, case_at_order
     assert driver.ready_names() == ["hi_rectify"]
     assert list_documents(driver.case.id)[0].services[0].status == "served"
     assert unit_by_code("350121").id == driver.case.org_unit_id
+
+
+def test_self_inspection_needs_the_signed_commitment_and_reaches_the_review(enterprise_user, hazard_library,
+                                                                           make_case, client, portal_login):
+    from tests.documents.conftest import FACTS
+    from tests.processes.conftest import CaseDriver
+
+    ent, user = enterprise_user()
+    case = make_case("hazard_investigation", "350121", facts=dict(FACTS), enterprise=ent,
+                     product_category="gas_appliance", product_name="家用燃气灶具", is_key_product=True)
+    driver = CaseDriver(case)
+    driver.complete("hi_campaign")
+    portal_login(user)
+    page = client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    assert "熄火保护装置齐全有效" in page and "自查报告及承诺书" in page
+    data = {"note": "已逐项自查", "check-0": "1", "check-2": "1"}
+    refused = client.post(f"/portal/cases/{case.id}/submit/self_inspection_report", data=data)
+    assert refused.status_code == 400 and "承诺" in refused.get_data(as_text=True)
+    assert driver.ready_names() == ["hi_self_report"]
+    ok = client.post(f"/portal/cases/{case.id}/submit/self_inspection_report", data={**data, "commitment": "1"})
+    assert ok.status_code == 302
+    assert driver.ready_names() == ["hi_review"]
+    facts = driver.case.facts
+    assert facts["self_inspection_submitted"] is True
+    assert facts["self_inspection_checklist"] == "熄火保护装置齐全有效；出厂检验记录完整"

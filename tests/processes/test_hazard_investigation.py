@@ -177,3 +177,15 @@ def test_the_enterprise_report_ends_the_rectification_wait_and_reaches_the_reche
     case.complete("hi_recheck", recheck_result="closed")
     case.complete("hi_closeout")
     assert case.status() == ("closed", "completed")
+
+
+def test_the_enterprise_self_inspection_report_goes_straight_to_review(library, clock, open_case_for):
+    case = open_hazard_case(open_case_for)
+    case.complete("hi_campaign")
+    assert case.ready_names() == ["hi_self_report"]
+    case.message("self_inspection_report", received_date="2026-03-10", note="已逐项自查，发现 1 项问题", attachment_ids=[],
+                 source="enterprise", checklist={"熄火保护装置齐全有效": True})
+    assert case.ready_names() == ["hi_review"]
+    assert_task(case, "hi_review", date(2026, 3, 16))
+    case.complete("hi_review")
+    assert case.ready_names() == ["hi_inspection"]
