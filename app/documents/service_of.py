@@ -86,17 +86,3 @@ def _served(case, doc, svc, actor_id):
                             {"served_date": served, "document_number": doc.number, "method": svc.method},
                             user_id=actor_id)
 
-
-def pending_for_enterprise(enterprise_id, case_ids=None) -> list[DocumentService]:
-    """Electronic services awaiting this enterprise's acknowledgement."""
-    from sqlalchemy import select
-
-    from app.cases.models import Case
-    from app.documents.models import CaseDocument
-
-    stmt = (select(DocumentService).join(CaseDocument).join(Case, Case.id == CaseDocument.case_id)
-            .where(Case.enterprise_id == enterprise_id, DocumentService.status == "pending")
-            .order_by(DocumentService.id))
-    if case_ids is not None:
-        stmt = stmt.where(Case.id.in_(case_ids))
-    return list(db.scalars(stmt))

@@ -1,5 +1,6 @@
 """Staff pages of official documents: issue, regenerate, download, print, record service, upload templates."""
 from datetime import date
+from urllib.parse import quote
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,10 +9,12 @@ from flask_login import current_user, login_required
 from app.cases import attachments as case_files
 from app.cases.queries import get_case_for
 from app.clock import local_today
+from app.db import db
 from app.documents import rendering, service_of, services
+from app.documents.context import PLACEHOLDERS
 from app.documents.kinds import KINDS, get_kind
-from app.documents.models import SERVICE_METHODS
-from app.errors import InvalidInput, NotFound
+from app.documents.models import SERVICE_METHODS, CaseDocument
+from app.errors import Forbidden, InvalidInput, NotFound
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="templates")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,9 +30,6 @@ def case_official_documents(case):
 
 def _staff_document(document_id):
     """The document if its case is in the staff user's scope (NotFound otherwise)."""
-    from app.db import db
-    from app.documents.models import CaseDocument
-
     doc = db.get(CaseDocument, document_id)
     if doc is None:
         raise NotFound("文书不存在")
@@ -55,15 +55,9 @@ def docx_response(doc, version):
     kind = get_kind(doc.kind)
     name = f"{kind.title}-{doc.number or doc.id}-v{version.version}.docx".replace("/", "_")
     resp = Response(version.content, mimetype=DOCX_TYPE)
-    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     resp.headers["X-Content-SHA256"] = version.sha256
     return resp
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 @bp.post("/case/<int:case_id>")
@@ -142,8 +136,6 @@ def record_service(document_id):
 def templates():
     """Admins upload DOCX templates; placeholders outside the known list are refused with the list."""
     if not (current_user.has_role("process_admin") or current_user.has_role("system_admin")):
-        from app.errors import Forbidden
-
         raise Forbidden("只有流程管理员可以管理文书模板")
     error, status = "", 200
     if request.method == "POST":
@@ -157,7 +149,5 @@ def templates():
         else:
             flash(_("已上传%(title)s模板", title=_(KINDS[tpl.kind].title)), "success")
             return redirect(url_for("documents.templates"))
-    from app.documents.context import PLACEHOLDERS
-
     return render_template("documents/templates.html", kinds=KINDS, uploaded=services.list_templates(),
                            placeholders=PLACEHOLDERS, error=error), status
