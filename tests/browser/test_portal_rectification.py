@@ -28,7 +28,11 @@ def order_case(live_server):
                          product_category="wire_cable", product_name="聚氯乙烯绝缘电缆", is_key_product=True,
                          facts={"campaign_name": "重点产品排查", "self_inspection_due": "2099-05-20",
                                 "inspection_due": "2099-07-25"})
-        driver = CaseDriver(case)
+        from app.auth.services import find_user
+
+        # The demo clerk drives the earlier steps (a driver's own users would clash with other browser tests).
+        clerk = find_user("mh_qs")
+        driver = CaseDriver(case, users={(clerk.org_unit_id, "quality_supervision"): clerk})
         driver.complete("hi_campaign")
         driver.complete("hi_self_report", self_inspection_submitted=True)
         driver.complete("hi_review")
