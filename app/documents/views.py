@@ -10,6 +10,7 @@ from app.cases import attachments as case_files
 from app.cases.queries import get_case_for
 from app.clock import local_today
 from app.db import db
+from app.documents import labels as _labels  # noqa: F401  (timeline names of our audit events)
 from app.documents import rendering, service_of, services
 from app.documents.context import PLACEHOLDERS
 from app.documents.kinds import KINDS, get_kind

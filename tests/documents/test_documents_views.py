@@ -86,3 +86,11 @@ def test_template_upload_refuses_unknown_placeholders_with_the_list(make_user, c
     # Staff without the role cannot reach the page.
     assert client.get("/documents/templates").status_code == 403
     assert default_template("penalty_decision")  # the built-in one still ships
+
+
+def test_the_timeline_names_document_events(hazard_case, clerk, client, login_as):
+    case = hazard_case()
+    login_as(clerk)
+    client.post(f"/documents/case/{case.id}", data={"kind": "interview_notice"})
+    timeline = client.get(f"/cases/{case.id}").get_data(as_text=True).split('id="timeline"')[1]
+    assert "制作文书" in timeline and "document_issued" not in timeline
