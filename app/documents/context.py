@@ -5,7 +5,7 @@ from app.clock import local_today
 PLACEHOLDERS = (
     "number", "title", "bureau_name", "issue_date", "case_number", "case_title", "enterprise_name",
     "enterprise_uscc", "enterprise_address", "legal_representative", "product_name", "content",
-    "rectify_days", "served_documents", "facts",
+    "rectify_days", "served_documents", "failed_items_text", "facts",
 )
 
 
@@ -32,6 +32,18 @@ def merge_context(case, kind, *, number, content, served_documents="") -> dict:
         "content": content,
         "rectify_days": facts.get("rectify_days") or 60,
         "served_documents": served_documents,
+        "failed_items_text": failed_items_text(facts.get("failed_items")),
         # Scalar record fields only: templates may name {{ facts.x }}; tables stay out of documents.
         "facts": {k: v for k, v in facts.items() if isinstance(v, str | int | float | bool)},
     }
+
+
+def failed_items_text(rows) -> str:
+    """The failed test items in one line: 导体电阻（标准要求 ≤1.83 Ω/km，实测 2.31 Ω/km）；..."""
+    if not isinstance(rows, list):
+        return ""
+    parts = []
+    for row in rows:
+        if isinstance(row, dict) and row.get("item"):
+            parts.append(f"{row['item']}（标准要求 {row.get('limit', '')}，实测 {row.get('measured', '')}）")
+    return "；".join(parts)

@@ -28,7 +28,9 @@ _CONTENT = "{{ content }}"
 KINDS = {k.code: k for k in (
     DocumentKind("inspection_result_notice", "检验结果通知书", "Notice of test results", "检通", (
         _ADDRESS,
-        "你单位生产（销售）的{{ product_name }}经监督抽查检验，检验结论为不合格。",
+        "你单位生产（销售）的{{ product_name }}（样品编号：{{ facts.sample_no }}）经{{ facts.test_lab }}检验"
+        "（报告编号：{{ facts.test_report_no }}），检验结论为不合格。",
+        "不合格项目：{{ failed_items_text }}",
         _CONTENT,
         "你单位对检验结果有异议的，可以自收到本通知书之日起十五日内向本局提出书面复检申请，"
         "逾期未提出的，视为认可检验结果。",

@@ -91,3 +91,13 @@ def test_only_staff_who_worked_on_the_case_issue_documents_and_bad_input_is_refu
         issue_document(case, clerk, "penalty_decision", "长" * 4001)
     # Refused issues used no number.
     assert issue_document(case, clerk, "penalty_decision").number.endswith(f"〔{local_today().year}〕1号")
+
+
+def test_the_test_result_notice_is_merged_from_the_sampling_facts(hazard_case, clerk):
+    case = hazard_case()
+    case.facts = {**case.facts, "sample_no": "SC2026350001", "test_report_no": "FJQI-2026-00001",
+                  "test_lab": "福建省产品质量检验研究院",
+                  "failed_items": [{"item": "导体电阻", "limit": "≤1.83 Ω/km", "measured": "2.31 Ω/km"}]}
+    text = docx_text(issue_document(case, clerk, "inspection_result_notice").current.content)
+    assert "样品编号：SC2026350001" in text and "FJQI-2026-00001" in text and "福建省产品质量检验研究院" in text
+    assert "导体电阻（标准要求 ≤1.83 Ω/km，实测 2.31 Ω/km）" in text
