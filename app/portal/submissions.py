@@ -107,6 +107,8 @@ def _facts_of(message, payload, filenames) -> dict:
     if message == "rectification_report":
         return {"rectify_report_date": payload["received_date"], "rectify_report": payload["note"],
                 "rectify_files": payload["attachment_ids"], "rectify_evidence": "、".join(filenames) or "—"}
+    if message == "major_risk_report":
+        return {"major_risk_date": payload["received_date"], "major_risk_report": payload["note"]}
     if message == "self_inspection_report":
         done = [k for k, v in payload.get("checklist", {}).items() if v]
         return {"self_inspection_submitted": True, "self_inspection_date": payload["received_date"],

@@ -92,3 +92,21 @@ def test_self_inspection_needs_the_signed_commitment_and_reaches_the_review(ente
     facts = driver.case.facts
     assert facts["self_inspection_submitted"] is True
     assert facts["self_inspection_checklist"] == "熄火保护装置齐全有效；出厂检验记录完整"
+
+
+def test_a_major_risk_report_in_the_portal_reaches_the_clerk(enterprise_user, hazard_library, make_case, client,
+                                                             portal_login):
+    from tests.documents.conftest import FACTS
+    from tests.processes.conftest import CaseDriver
+
+    ent, user = enterprise_user()
+    case = make_case("hazard_investigation", "350121", facts=dict(FACTS), enterprise=ent,
+                     product_category="gas_appliance", product_name="家用燃气灶具", is_key_product=True)
+    driver = CaseDriver(case)
+    driver.complete("hi_campaign")
+    portal_login(user)
+    assert "重大风险报告" in client.get(f"/portal/cases/{case.id}").get_data(as_text=True)
+    resp = client.post(f"/portal/cases/{case.id}/submit/major_risk_report", data={"note": "一批产品熄火保护失效"})
+    assert resp.status_code == 302
+    assert driver.ready_names() == ["hi_major_risk", "hi_self_report"]
+    assert driver.case.facts["major_risk_report"] == "一批产品熄火保护失效"

@@ -189,3 +189,21 @@ def test_the_enterprise_self_inspection_report_goes_straight_to_review(library, 
     assert_task(case, "hi_review", date(2026, 3, 16))
     case.complete("hi_review")
     assert case.ready_names() == ["hi_inspection"]
+
+
+def test_a_major_risk_report_adds_a_check_without_stopping_the_self_inspection(library, clock, open_case_for):
+    case = open_hazard_case(open_case_for)
+    case.complete("hi_campaign")
+    case.message("major_risk_report", received_date="2026-03-03", note="发现一批熄火保护装置失效", source="enterprise")
+    assert case.ready_names() == ["hi_major_risk", "hi_self_report"]
+    assert_task(case, "hi_major_risk", date(2026, 3, 4))
+    case.complete("hi_major_risk", major_risk_measures="现场封存", major_risk_confirmed=True)
+    case.complete("hi_self_report", self_inspection_submitted=True)
+    case.complete("hi_review")
+    case.message("major_risk_report", received_date="2026-03-05", note="又发现一批", source="enterprise")
+    assert case.ready_names() == ["hi_inspection", "hi_major_risk"]
+    case.complete("hi_major_risk", major_risk_measures="召回", major_risk_confirmed=True)
+    case.complete("hi_inspection", self_inspection_verdict="consistent")
+    case.complete("hi_ledger", hazards=[hazard()], violations_found=False, help_needed=False)
+    case.complete("hi_closeout")
+    assert case.status() == ("closed", "completed")
