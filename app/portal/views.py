@@ -27,7 +27,7 @@ def register_guard(app):
         if endpoint == "static" or (endpoint.startswith("portal.") and endpoint not in STAFF_ENDPOINTS):
             return None
         if current_user.is_authenticated and getattr(current_user, "is_enterprise", False):
-            if endpoint == "auth.logout":
+            if endpoint in ("auth.logout", "home.set_locale"):
                 return None
             if request.method == "GET":
                 return redirect(url_for("portal.index"))

@@ -67,3 +67,11 @@ def test_enterprise_users_reach_no_staff_page_and_staff_no_portal_page(enterpris
     resp = client.post("/portal/login", data={"username": clerk.username, "password": "pw-123456"})
     assert resp.status_code == 401 and "监管人员" in resp.get_data(as_text=True)
     assert resp.status_code == 401
+
+
+def test_the_portal_speaks_english_on_request(enterprise_user, client, portal_login):
+    _ent, user = enterprise_user()
+    portal_login(user)
+    resp = client.post("/locale", data={"locale": "en"}, headers={"Referer": "/portal/"})
+    assert resp.status_code == 302
+    assert "My cases" in client.get("/portal/").get_data(as_text=True)
