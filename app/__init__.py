@@ -82,6 +82,15 @@ def _register_blueprints(app):
 
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(classes_bp)
+    from app.documents.views import bp as documents_bp
+
+    app.register_blueprint(documents_bp)
+    from app.portal import manage_views  # noqa: F401  (its routes join the portal blueprint)
+    from app.portal.views import bp as portal_bp
+    from app.portal.views import register_guard as register_portal_guard
+
+    app.register_blueprint(portal_bp)
+    register_portal_guard(app)
     register_error_handlers(app)
     from app.security_headers import register_security_headers
 

@@ -82,6 +82,8 @@ class User(Base):
     created_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
     # Part of the session cookie's user id: raised on logout or a new password, which ends every session.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set for an enterprise's portal account (org_unit_id is then the bureau that invited it).
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
 
     org_unit: Mapped[OrgUnit] = relationship()
     departments: Mapped[list[Department]] = relationship(secondary=user_department, lazy="selectin")
@@ -106,6 +108,11 @@ class User(Base):
     @property
     def role_codes(self) -> set[str]:
         return {r.code for r in self.roles}
+
+    @property
+    def is_enterprise(self) -> bool:
+        """True for an enterprise's portal account (never a member of staff)."""
+        return self.enterprise_id is not None
 
     def has_role(self, code: str) -> bool:
         """True when the user holds the role (system admins hold every role)."""

@@ -42,6 +42,9 @@ def seed_demo() -> str:
     enterprises = [get_or_create_enterprise(make_uscc(p), name, region_code=p[2:8], role="producer")
                    for p, name, _cat, _prod in ENTERPRISES]
     opened = _create_cases(enterprises)
+    from app.portal.accounts import ensure_demo_account
+
+    ensure_demo_account(enterprises[0], DEMO_PASSWORD)  # ent_demo: the first enterprise's portal account
     from app.seed.demo_campaign import seed_demo_campaign
 
     campaign = seed_demo_campaign() if latest_definition("hazard_investigation") else ""

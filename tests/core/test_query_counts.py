@@ -85,7 +85,8 @@ def test_list_pages_do_not_query_per_row(db_session, world, login_as, count_quer
 # the next task's bureau, its row and audit row.
 # issue14: +1 completion (the done task's reminders marked read), +1 inbox (which rows' processes are suspended),
 # +2 case page (what the case waits for; its tasks' forms, for the stage grouping).
-PINNED = {"complete_task": 11, "inbox_page": 15, "case_page": 16}
+# issue17: +2 case page for the 文书 section (its documents with versions and services, and whether the user may issue).
+PINNED = {"complete_task": 11, "inbox_page": 15, "case_page": 18}
 
 
 @pytest.fixture()

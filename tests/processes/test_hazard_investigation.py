@@ -77,8 +77,8 @@ def test_overdue_self_inspection_major_hazard_violation_and_help_run_side_by_sid
     case.complete("hi_ledger", hazards=[hazard("major", "open", "2026-06-30"), hazard("general", "open", "2026-06-10")],
                   violations_found=True, help_needed=True)
     # Rectification, the penalty case (called here) and technical help run in parallel.
-    assert case.ready_names() == ["hi_help", "hi_rectify", "pc_lead_check"]
-    assert_task(case, "hi_rectify", date(2026, 6, 30))  # the latest open hazard's deadline
+    assert case.ready_names() == ["hi_help", "hi_rectify_order", "pc_lead_check"]
+    assert_task(case, "hi_rectify_order", date(2026, 5, 26))  # 3 WD to issue and serve the order
     assert_task(case, "pc_lead_check", date(2026, 6, 11), department="enforcement")  # 15 WD to decide on opening
     assert_task(case, "hi_help", date(2026, 6, 18), department="quality_development")  # 20 WD, Dragon Boat 19 June
     listing = case.follow_up("listed_supervision")
@@ -86,10 +86,17 @@ def test_overdue_self_inspection_major_hazard_violation_and_help_run_side_by_sid
     assert listing.case.facts["campaign_name"] == FACTS["campaign_name"]
     assert listing.ready_names() == ["ls_propose"]
     case.complete("hi_help", help_given=True)
+    case.complete("hi_rectify_order")
+    # The 60 days run from the day the order was served, not from the order.
+    case.message("served:rectification_order", served_date="2026-05-29", method="post")
+    assert_task(case, "hi_rectify", date(2026, 7, 28))
     case.complete("hi_rectify")
     assert_task(case, "hi_recheck", date(2026, 6, 4))
-    case.complete("hi_recheck", recheck_result="open", next_rectify_deadline="2026-07-15")
-    assert_task(case, "hi_rectify", date(2026, 7, 15))  # again rectification, with the new deadline
+    case.complete("hi_recheck", recheck_result="open")
+    # Still open: a new order, served again; its own 60 days.
+    case.complete("hi_rectify_order")
+    case.message("served:rectification_order", served_date="2026-06-01", method="direct")
+    assert_task(case, "hi_rectify", date(2026, 7, 31))
     case.complete("hi_rectify")
     case.complete("hi_recheck", recheck_result="closed")
     case.complete("hi_closeout")
@@ -110,14 +117,22 @@ def test_overdue_rectification_of_general_hazards_is_listed_once(library, clock,
     case.complete("hi_inspection", self_inspection_verdict="consistent")
     case.complete("hi_ledger", hazards=[hazard("general", "open", "2026-03-20")], violations_found=False,
                   help_needed=False)
-    assert_task(case, "hi_rectify", date(2026, 3, 20), org="350203")
-    case.travel(clock, timedelta(days=19))  # Saturday 21 March: the deadline has passed
+    # Served before the clerk completes the order task: the service is kept until the process waits for it.
+    assert case.message("served:rectification_order", served_date="2026-03-16") is None
+    assert case.ready_names() == ["hi_rectify_order"]
+    case.complete("hi_rectify_order")
+    assert_task(case, "hi_rectify", date(2026, 5, 15), org="350203")  # 60 days from 16 March
+    case.travel(clock, timedelta(days=74))  # Friday 15 May 09:00: the last day, not yet overdue
+    assert case.ready_names() == ["hi_rectify"]
+    case.travel(clock, timedelta(days=1))  # Saturday 16 May: the deadline has passed
     listing = case.follow_up("listed_supervision")
     assert listing.case.facts["listing_reason"] == "overdue_rectification"
     assert case.ready_names() == ["hi_recheck"]
-    case.complete("hi_recheck", recheck_result="open", next_rectify_deadline="2026-03-31")
-    assert_task(case, "hi_rectify", date(2026, 3, 31), org="350203")
-    case.travel(clock, timedelta(days=11))
+    case.complete("hi_recheck", recheck_result="open")
+    case.complete("hi_rectify_order")
+    case.message("served:rectification_order", served_date="2026-05-18")
+    assert_task(case, "hi_rectify", date(2026, 7, 17), org="350203")
+    case.travel(clock, timedelta(days=63))  # Saturday 18 July
     assert case.ready_names() == ["hi_recheck"]
     assert len(case.follow_ups("listed_supervision")) == 1
     case.complete("hi_recheck", recheck_result="closed")
@@ -140,3 +155,55 @@ def test_report_refused_then_submitted_late_and_false_self_inspection_leads_to_i
     case.complete("hi_closeout")
     assert case.status() == ("closed", "completed")
     assert case.case.facts["self_inspection_verdict"] == "false"
+
+
+def test_the_enterprise_report_ends_the_rectification_wait_and_reaches_the_recheck(library, clock, open_case_for):
+    case = open_hazard_case(open_case_for)
+    case.complete("hi_campaign")
+    case.complete("hi_self_report", self_inspection_submitted=True)
+    case.complete("hi_review")
+    case.complete("hi_inspection", self_inspection_verdict="consistent")
+    case.complete("hi_ledger", hazards=[hazard("general", "open", "2026-03-20")], violations_found=False,
+                  help_needed=False)
+    case.complete("hi_rectify_order")
+    # A report before the order is served is kept, not taken as the answer to an order not yet served.
+    assert case.ready_names() == []
+    case.message("served:rectification_order", served_date="2026-03-02", method="electronic")
+    assert_task(case, "hi_rectify", date(2026, 5, 6))  # 1 May falls in the Labour Day holiday (1-5 May)
+    case.message("rectification_report", received_date="2026-04-20", note="已更换熄火保护装置", attachment_ids=[],
+                 source="enterprise")
+    assert case.ready_names() == ["hi_recheck"]
+    assert_task(case, "hi_recheck", date(2026, 3, 16))
+    case.complete("hi_recheck", recheck_result="closed")
+    case.complete("hi_closeout")
+    assert case.status() == ("closed", "completed")
+
+
+def test_the_enterprise_self_inspection_report_goes_straight_to_review(library, clock, open_case_for):
+    case = open_hazard_case(open_case_for)
+    case.complete("hi_campaign")
+    assert case.ready_names() == ["hi_self_report"]
+    case.message("self_inspection_report", received_date="2026-03-10", note="已逐项自查，发现 1 项问题", attachment_ids=[],
+                 source="enterprise", checklist={"熄火保护装置齐全有效": True})
+    assert case.ready_names() == ["hi_review"]
+    assert_task(case, "hi_review", date(2026, 3, 16))
+    case.complete("hi_review")
+    assert case.ready_names() == ["hi_inspection"]
+
+
+def test_a_major_risk_report_adds_a_check_without_stopping_the_self_inspection(library, clock, open_case_for):
+    case = open_hazard_case(open_case_for)
+    case.complete("hi_campaign")
+    case.message("major_risk_report", received_date="2026-03-03", note="发现一批熄火保护装置失效", source="enterprise")
+    assert case.ready_names() == ["hi_major_risk", "hi_self_report"]
+    assert_task(case, "hi_major_risk", date(2026, 3, 4))
+    case.complete("hi_major_risk", major_risk_measures="现场封存", major_risk_confirmed=True)
+    case.complete("hi_self_report", self_inspection_submitted=True)
+    case.complete("hi_review")
+    case.message("major_risk_report", received_date="2026-03-05", note="又发现一批", source="enterprise")
+    assert case.ready_names() == ["hi_inspection", "hi_major_risk"]
+    case.complete("hi_major_risk", major_risk_measures="召回", major_risk_confirmed=True)
+    case.complete("hi_inspection", self_inspection_verdict="consistent")
+    case.complete("hi_ledger", hazards=[hazard()], violations_found=False, help_needed=False)
+    case.complete("hi_closeout")
+    assert case.status() == ("closed", "completed")

@@ -29,4 +29,6 @@ def test_demo_seed_opens_cases_on_every_lifecycle_without_errors(db_session):
     # Every department at every demo bureau has a clerk and a head; a second run changes nothing.
     assert db_session.scalar(select(func.count()).select_from(User).where(User.username.like("mh_%"))) == 16
     assert db_session.scalar(select(User).where(User.username == "admin")).has_role("process_admin")
+    ent_demo = db_session.scalar(select(User).where(User.username == "ent_demo"))
+    assert ent_demo.is_enterprise and ent_demo.role_codes == set() and ent_demo.department_codes == set()
     assert seed_demo() == "演示数据已存在，跳过"
