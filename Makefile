@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup lock lint db test test-pg test-clock bench browser faketime clean
+.PHONY: run setup lock lint db test test-pg test-clock bench bench-scale browser faketime clean
 
 # Python packages come from the hashed lock file (regenerate it with `make lock` after editing the
 # pins in pyproject.toml); the project itself is installed on top without resolving anything again.
@@ -72,6 +72,11 @@ test-clock: setup faketime
 
 bench: setup
 	$(BIN)/python -m bench.run
+
+# Only the provincial-scale pages (PostgreSQL, 100,000 cases / 1,000,000 tasks; the database is built
+# once and reused while the schema revision matches). `make bench` runs it too.
+bench-scale: setup
+	$(BIN)/python -m bench.run scale
 
 clean:
 	rm -rf $(VENV) node_modules app/static/vendor instance/qsflow.db*

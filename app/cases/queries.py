@@ -204,16 +204,21 @@ def timeline(case_id) -> list[dict]:
     """The audit trail as readable rows: time, label, who, what."""
     from app.audit.services import list_case_events
 
+    events = list_case_events(case_id)
+    handed = ("task_assigned", "task_delegated")
+    # Every actor and hand-over target of the trail in one statement, not one per event.
+    ids = {ev.actor_id for ev in events if ev.actor_id} | {
+        (ev.data or {}).get("to_user_id") for ev in events if ev.event_type in handed}
+    ids.discard(None)
+    names = dict(db.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
     out = []
-    for ev in list_case_events(case_id):
-        actor = db.get(User, ev.actor_id) if ev.actor_id else None
+    for ev in events:
         summary = ev.summary
         target_id = (ev.data or {}).get("to_user_id")
-        if target_id and ev.event_type in ("task_assigned", "task_delegated"):
-            target = db.get(User, target_id)
-            summary = f"{summary} → {target.display_name}" if target else summary
+        if target_id and ev.event_type in handed and target_id in names:
+            summary = f"{summary} → {names[target_id]}"
         out.append({"at": ev.created_at, "type": ev.event_type, "label": event_label(ev.event_type),
-                    "actor": actor.display_name if actor else "", "summary": summary,
+                    "actor": names.get(ev.actor_id, ""), "summary": summary,
                     "is_problem": ev.event_type in ("instance_error", "due_rule_failed")})
     return out
 
