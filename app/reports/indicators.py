@@ -15,9 +15,10 @@ result has exactly that many cases.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
+from sqlalchemy import case as sql_case
 
-from app.auth.services import unit_ids_in_scope
+from app.auth.services import scope_subquery, unit_ids_in_scope
 from app.cases.models import Case
 from app.clock import local_date
 from app.db import db
@@ -122,19 +123,47 @@ def _group(cases, period, unit, **filters):
     }
 
 
-def _task_rows(unit, period: Period):
-    """(case org unit id, category, completed_at, due_at) of tasks with a due date completed in range."""
-    stmt = (select(Case.org_unit_id, Case.product_category, HumanTask.completed_at, HumanTask.due_at)
+@dataclass(slots=True)
+class TaskTally:
+    """Completed tasks with a due date, counted in SQL per case bureau and category."""
+
+    org_unit_id: int
+    product_category: str
+    completed: int
+    on_time: int
+
+
+def _task_rows(unit, period: Period) -> list[TaskTally]:
+    """Per (case org unit, category): tasks with a due date completed in range, and those on time."""
+    # Counted in SQL: a province's year is close to a million task rows.
+    on_time = sql_case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0)
+    stmt = (select(Case.org_unit_id, Case.product_category, func.count(), func.sum(on_time))
             .join(Case, Case.id == HumanTask.case_id)
-            .where(Case.org_unit_id.in_(unit_ids_in_scope(unit)), HumanTask.status == "completed",
+            .where(Case.org_unit_id.in_(scope_subquery(unit)), HumanTask.status == "completed",
                    HumanTask.due_at.is_not(None), HumanTask.completed_at >= period.start_at,
-                   HumanTask.completed_at < period.end_at))
-    return list(db.execute(stmt))
+                   HumanTask.completed_at < period.end_at)
+            .group_by(Case.org_unit_id, Case.product_category))
+    return [TaskTally(uid, cat or "", n, int(good or 0)) for uid, cat, n, good in db.execute(stmt)]
+
+
+def _weekly_on_time(unit, weeks) -> list[dict]:
+    """The on-time figures of each week, from one SQL statement (a pair of conditional sums per week)."""
+    columns = []
+    for week in weeks:
+        in_week = and_(HumanTask.completed_at >= week.start_at, HumanTask.completed_at < week.end_at)
+        columns += [func.sum(sql_case((in_week, 1), else_=0)),
+                    func.sum(sql_case((and_(in_week, HumanTask.completed_at <= HumanTask.due_at), 1), else_=0))]
+    stmt = (select(*columns).select_from(HumanTask).join(Case, Case.id == HumanTask.case_id)
+            .where(Case.org_unit_id.in_(scope_subquery(unit)), HumanTask.status == "completed",
+                   HumanTask.due_at.is_not(None), HumanTask.completed_at >= weeks[0].start_at,
+                   HumanTask.completed_at < weeks[-1].end_at))
+    sums = [int(v or 0) for v in db.execute(stmt).one()]
+    return [_on_time([TaskTally(0, "", sums[2 * n], sums[2 * n + 1])]) for n in range(len(weeks))]
 
 
 def _on_time(rows):
-    done = len(rows)
-    on_time = sum(1 for r in rows if r.completed_at <= r.due_at)
+    done = sum(r.completed for r in rows)
+    on_time = sum(r.on_time for r in rows)
     return {"completed": done, "on_time": on_time, "late": done - on_time, "rate": _rate(on_time, done)}
 
 
@@ -204,23 +233,22 @@ def weekly_trend(unit, cases, now) -> list[dict]:
     """Per ISO week: failed-sample cases opened/closed, on-time rate, hazards found/fixed."""
     weeks = iso_weeks(now)
     span = Period(weeks[0].start, weeks[-1].end)
-    tasks = _task_rows(unit, span)
+    on_time = _weekly_on_time(unit, weeks)
     # Closing dates straight from SQL: a case closed in these weeks may have been opened long before.
     closed_days = [local_date(at) for at in db.scalars(select(Case.closed_at).where(
         Case.org_unit_id.in_(unit_ids_in_scope(unit)), Case.kind == "failed_sample_disposal",
         Case.status == "closed", Case.closed_at >= span.start_at, Case.closed_at < span.end_at))]
     cases = [c for c in cases if span.holds(c.day)]
     out = []
-    for week in weeks:
+    for week, week_on_time in zip(weeks, on_time, strict=True):
         iso = week.start.isocalendar()
         group = _group(cases, week, unit)
         closed = sum(1 for day in closed_days if week.holds(day))
-        week_tasks = [t for t in tasks if week.holds(local_date(t.completed_at))]
         out.append({"label": f"{iso.year}-W{iso.week:02d}", "start": week.start.isoformat(),
                     "end": week.end.isoformat(), "failed_opened": group["disposal"]["opened"] + sum(
                         1 for c in cases if c.kind == "failed_sample_disposal" and c.status == "cancelled"
                         and week.holds(c.day)),
                     "failed_params": _params(unit, week, kind="failed_sample_disposal"),
-                    "failed_closed": closed, "on_time": _on_time(week_tasks),
+                    "failed_closed": closed, "on_time": week_on_time,
                     "hazards_found": group["hazards"]["found"], "hazards_fixed": group["hazards"]["fixed"]})
     return out
