@@ -6,8 +6,9 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= 4
 
-.PHONY: run setup lock lint db test test-pg test-clock bench browser faketime clean
+.PHONY: run serve setup lock lint db test test-pg test-clock bench bench-scale browser faketime clean
 
 # Python packages come from the hashed lock file (regenerate it with `make lock` after editing the
 # pins in pyproject.toml); the project itself is installed on top without resolving anything again.
@@ -49,6 +50,11 @@ db: setup
 run: db
 	QSFLOW_EMBEDDED_SCHEDULER=1 $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
+# At scale: WORKERS (default 4) gunicorn workers on DATABASE_URL (PostgreSQL) plus one scheduler process,
+# e.g. `make serve DATABASE_URL=postgresql://postgres@127.0.0.1:5432/qsflow WORKERS=4 PORT=8000`.
+serve: setup
+	DATABASE_URL=$(DATABASE_URL) WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) tools/serve.sh
+
 # Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -77,6 +83,11 @@ test-clock: setup faketime
 
 bench: setup
 	$(BIN)/python -m bench.run
+
+# Only the provincial-scale pages (PostgreSQL, 100,000 cases / 1,000,000 tasks; the database is built
+# once and reused while the schema revision matches). `make bench` runs it too.
+bench-scale: setup
+	$(BIN)/python -m bench.run scale
 
 clean:
 	rm -rf $(VENV) node_modules app/static/vendor instance/qsflow.db*

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bench.pgdb import private_database
 
@@ -66,8 +66,11 @@ def _record_path(app, rng):
     return steps, times
 
 
-def _persisted_run(app, steps_template):
-    """Replay the recorded completions through the persisted engine; return per-completion times."""
+def _persisted_run(app, steps_template, interleave=False):
+    """Replay the recorded completions through the persisted engine; return per-completion times.
+
+    With `interleave`, each case is also driven in memory just before it is persisted, so both variants
+    see the same machine load; then (persisted times, in-memory times, statements per completion)."""
     from app.auth.models import User
     from app.cases.services import get_or_create_enterprise, open_case
     from app.db import db, unit_of_work
@@ -76,9 +79,16 @@ def _persisted_run(app, steps_template):
     from app.formdefs.uscc import make_uscc
     from app.seed.reference import unit_by_code
 
-    times = []
+    times, mem, statements = [], [], []
+    counter = {"n": 0}
+
+    def count(*_args):
+        counter["n"] += 1
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", count)
     with app.app_context():
         for n in range(CASES):
+            if interleave:
+                mem.extend(_record_path(app, random.Random(1))[1])
             with unit_of_work():
                 unit = unit_by_code("350121")
                 ent = get_or_create_enterprise(make_uscc(f"91350121MA{n:07d}"), f"基准测试企业{n}")
@@ -94,12 +104,14 @@ def _persisted_run(app, steps_template):
                         break
                     user = _actor(db, User, row)
                 db.remove()
-                started = time.perf_counter()
+                started, before = time.perf_counter(), counter["n"]
                 with unit_of_work():
                     service.complete_task(row.id, user, data)
                 times.append(time.perf_counter() - started)
+                statements.append(counter["n"] - before)
                 db.remove()
-    return times
+    event.remove(app.extensions["db_engine"], "before_cursor_execute", count)
+    return (times, mem, statements) if interleave else times
 
 
 def _actor(db, User, row):
@@ -152,6 +164,11 @@ def run() -> dict:
         results["in_memory"] = _summary(mem)
         results["steps_per_case"] = len(steps)
         results["sqlite"] = _summary(_persisted_run(sqlite_app, steps))
+        # Alternating case by case (in memory, then persisted) so a change of load hits both alike.
+        persisted, mem_alt, statements = _persisted_run(sqlite_app, steps, interleave=True)
+        results["sqlite"]["ratio_interleaved"] = round(statistics.median(persisted) / statistics.median(mem_alt), 2)
+        # SQL statements of one completion (its transaction, the COMMIT aside).
+        results["sqlite"]["statements_per_completion"] = statistics.median(statements)
     with private_database() as pg_url:
         if pg_url:
             app = _prepare(pg_url)

@@ -7,12 +7,26 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
-def main():
+def _scale(results):
+    from bench import scale
+
+    results["scale"] = scale.run()
+    print(json.dumps(results["scale"], ensure_ascii=False, indent=1))
+
+
+def main(parts=()):
+    """Run the named parts (all when none): engine, timers, supervision, scale."""
     from bench import engine
 
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
-                          "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
+                          "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                          "load_average": [round(x, 2) for x in __import__("os").getloadavg()]}
+    if parts == ("scale",):
+        _scale(results)
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+        print(f"结果已写入 {RESULTS}")
+        return
     results["engine"] = engine.run()
     print(json.dumps(results["engine"], ensure_ascii=False, indent=1))
     try:
@@ -29,9 +43,12 @@ def main():
     if supervision is not None:
         results["supervision_pages"] = supervision.run()
         print(json.dumps(results["supervision_pages"], ensure_ascii=False, indent=1))
+    _scale(results)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     print(f"结果已写入 {RESULTS}")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(tuple(sys.argv[1:]))

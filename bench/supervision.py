@@ -125,15 +125,9 @@ def bulk_cases(db, now, rng, count=CASES):
         db.execute(insert(Case), rows)
 
 
-def _engine_cases(app, now, rng):
-    """ENGINE_CASES cases opened through the engine; a third of their ready tasks moved past due."""
-    from app.auth.models import OrgUnit
-    from app.cases.services import get_or_create_enterprise, open_case
-    from app.db import db, unit_of_work
-    from app.engine.models import HumanTask
-    from app.formdefs.uscc import make_uscc
-
-    starts = {
+def _engine_start_facts(now):
+    """Per kind, a function giving the start facts of a case opened through the engine."""
+    return {
         "hazard_investigation": lambda: {"campaign_name": "基准专项行动", "self_inspection_due": _day(now, 30),
                                          "inspection_due": _day(now, 90)},
         "failed_sample_disposal": lambda: {"sample_no": "YP1", "test_report_no": "BG1", "test_lab": "省质检院",
@@ -145,6 +139,17 @@ def _engine_cases(app, now, rng):
         "supervision_sampling": lambda: {"plan_name": "基准抽查", "sample_count": 10, "sampling_due": _day(now, 40)},
         "penalty_case": lambda: {"reason": "基准"}, "listed_supervision": lambda: {"reason": "基准"},
         "recall": lambda: {"reason": "基准"}}
+
+
+def _engine_cases(app, now, rng):
+    """ENGINE_CASES cases opened through the engine; a third of their ready tasks moved past due."""
+    from app.auth.models import OrgUnit
+    from app.cases.services import get_or_create_enterprise, open_case
+    from app.db import db, unit_of_work
+    from app.engine.models import HumanTask
+    from app.formdefs.uscc import make_uscc
+
+    starts = _engine_start_facts(now)
     with app.app_context():
         units = [u.code for u in db.scalars(select(OrgUnit).where(OrgUnit.level != "province"))]
         for n in range(ENGINE_CASES):

@@ -33,6 +33,11 @@ def unit_ids_in_scope(org_unit: OrgUnit) -> list[int]:
     return list(db.scalars(stmt))
 
 
+def scope_subquery(org_unit: OrgUnit):
+    """The ids of the unit and everything below it, as a subquery for IN (no statement of its own)."""
+    return select(OrgUnit.id).where(OrgUnit.path.startswith(org_unit.path)).scalar_subquery()
+
+
 def is_in_scope(user: User, org_unit_id) -> bool:
     """True when the unit is the user's own or below it."""
     target = db.get(OrgUnit, org_unit_id) if org_unit_id else None

@@ -1,11 +1,15 @@
 """Cases and the enterprises they concern."""
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import OrgUnit
 from app.db import Base, JSONType, UTCDateTime, utcnow
 
 CASE_STATUSES = ("open", "closed", "cancelled")
+# Created by migration i13_0001 on PostgreSQL only (an expression index and pg_trgm trigram indexes), so
+# they are not declared here; the schema comparison leaves them out.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_case_parent_number", "ix_case_number_trgm", "ix_case_title_trgm",
+                                   "ix_case_product_name_trgm", "ix_enterprise_name_trgm"})
 
 
 class Enterprise(Base):
@@ -29,6 +33,8 @@ class Case(Base):
     """One supervision case; its lifecycle runs as one or more process instances."""
 
     __tablename__ = "case"
+    # The inbox filter bar asks which categories occur in a scope: one probe per category.
+    __table_args__ = (Index("ix_case_category_unit", "product_category", "org_unit_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)  # = the root process key

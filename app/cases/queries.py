@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select, union
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import defer, selectinload
 
@@ -47,6 +47,20 @@ def _overdue_clause(now):
     return exists().where(HumanTask.case_id == Case.id, HumanTask.status == "ready", HumanTask.due_at < now)
 
 
+def _text_matches(text):
+    """Ids of cases whose number, title, product or enterprise contains `text` (or whose USCC it is).
+
+    One SELECT per column, UNIONed: each can use its own (trigram, on PostgreSQL) index, where an OR
+    across the case and enterprise tables forced a scan of every case.
+    """
+    # autoescape: a typed % or _ is searched for literally, not as a wildcard.
+    own = [select(Case.id).where(col.icontains(text, autoescape=True))
+           for col in (Case.number, Case.title, Case.product_name)]
+    firms = select(Enterprise.id).where(or_(Enterprise.name.icontains(text, autoescape=True),
+                                            Enterprise.uscc == text.upper()))
+    return union(*own, select(Case.id).where(Case.enterprise_id.in_(firms)))
+
+
 def filtered_cases(user, filters):
     """The SELECT of cases in the user's scope matching the list filters (no paging)."""
     scope = user.org_unit.path
@@ -58,11 +72,7 @@ def filtered_cases(user, filters):
         # A unit outside the user's scope (or unknown) narrows to nothing rather than widening it.
         stmt = stmt.where(OrgUnit.path.startswith(unit.path)) if unit else stmt.where(false())
     if filters.get("q"):
-        text = filters["q"].strip()
-        # autoescape: a typed % or _ is searched for literally, not as a wildcard.
-        stmt = stmt.where(or_(*(col.icontains(text, autoescape=True) for col in
-                                (Case.number, Case.title, Case.product_name, Enterprise.name)),
-                              Enterprise.uscc == text.upper()))
+        stmt = stmt.where(Case.id.in_(_text_matches(filters["q"].strip())))
     for key in ("kind", "status"):
         if filters.get(key):
             stmt = stmt.where(getattr(Case, key) == filters[key])
@@ -87,7 +97,9 @@ def filtered_cases(user, filters):
 def search_cases(user, filters) -> CasePage:
     """One page of the cases in the user's scope, with open-task figures per case."""
     stmt = filtered_cases(user, filters)
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    # Counting needs the ids only (no case columns, no facts).
+    total = db.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(Case.id, maintain_column_froms=True).order_by(None).subquery()))
     page, per_page = filters.get("page", 1), filters.get("per_page", 20)
     cases = list(db.scalars(stmt.options(*_LIST_LOADS).offset((page - 1) * per_page).limit(per_page)))
     return CasePage(items=_with_task_figures(cases), total=total, page=page, per_page=per_page)
@@ -196,20 +208,25 @@ def timeline(case_id) -> list[dict]:
     """The audit trail as readable rows: time, label, who, what."""
     from app.audit.services import list_case_events
 
+    events = list_case_events(case_id)
+    handed = ("task_assigned", "task_delegated")
+    # Every actor and hand-over target of the trail in one statement, not one per event.
+    ids = {ev.actor_id for ev in events if ev.actor_id} | {
+        (ev.data or {}).get("to_user_id") for ev in events if ev.event_type in handed}
+    ids.discard(None)
+    names = dict(db.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
     out = []
-    for ev in list_case_events(case_id):
-        actor = db.get(User, ev.actor_id) if ev.actor_id else None
+    for ev in events:
         summary = ev.summary
         target_id = (ev.data or {}).get("to_user_id")
-        if target_id and ev.event_type in ("task_assigned", "task_delegated"):
-            target = db.get(User, target_id)
-            summary = f"{summary} → {target.display_name}" if target else summary
+        if target_id and ev.event_type in handed and target_id in names:
+            summary = f"{summary} → {names[target_id]}"
         if ev.event_type == "follow_up_started":
             # The summary is the process key (listed_supervision): name the kind and the new case instead.
             summary = _follow_up_summary(summary, ev.data or {})
         out.append({"at": ev.created_at, "type": ev.event_type, "task_id": ev.human_task_id,
                     "label": event_label(ev.event_type),
-                    "actor": actor.display_name if actor else "", "summary": summary,
+                    "actor": names.get(ev.actor_id, ""), "summary": summary,
                     "is_problem": ev.event_type in ("instance_error", "due_rule_failed")})
     return out
 

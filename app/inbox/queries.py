@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 from sqlalchemy import and_, false, func, or_, select, true
 
 from app.auth.models import OrgUnit, User
-from app.auth.services import unit_ids_in_scope
+from app.auth.services import scope_subquery, unit_ids_in_scope
 from app.cases.models import Case, Enterprise
 from app.db import db, utcnow
 from app.engine.models import HumanTask
@@ -70,25 +70,23 @@ def _department_codes(user):
 
 
 def tab_condition(user, tab, include_claimed=False):
-    """The WHERE clause that defines one tab for this user (heads may include claimed department tasks)."""
+    """The WHERE clause that defines one tab for this user (heads may include claimed department tasks).
+
+    It keeps to the user's scope by itself: "mine" and "done" are the user's own work, the department tab
+    lists the user's bureau (heads: and below), so no extra scope OR is needed (it defeated the indexes).
+    """
     if tab == "mine":
         return and_(HumanTask.status == "ready", HumanTask.assignee_id == user.id)
     if tab == "done":
         return and_(HumanTask.status == "completed", HumanTask.completed_by_id == user.id)
     if tab == "department":
         head = user.has_role("supervisor")
-        units = unit_ids_in_scope(user.org_unit) if head else [user.org_unit_id]
+        # The scope as a subquery: one statement per page instead of one per use.
+        units = scope_subquery(user.org_unit) if head else [user.org_unit_id]
         holder = true() if include_claimed and head else HumanTask.assignee_id.is_(None)
         return and_(HumanTask.status == "ready", holder,
                     HumanTask.department_code.in_(_department_codes(user)), HumanTask.org_unit_id.in_(units))
     raise ValueError(f"unknown tab {tab!r}")
-
-
-def _scoped(user, stmt):
-    # Whatever the tab says, a row must lie in the user's bureau or below (or be the user's own work).
-    scope = unit_ids_in_scope(user.org_unit)
-    return stmt.where(or_(HumanTask.org_unit_id.in_(scope), HumanTask.assignee_id == user.id,
-                          HumanTask.completed_by_id == user.id))
 
 
 def _apply_filters(stmt, filters: InboxFilters, now):
@@ -132,7 +130,7 @@ def list_tasks(user, tab, filters: InboxFilters) -> InboxPage:
             .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
             .outerjoin(User, User.id == HumanTask.assignee_id)
             .where(tab_condition(user, tab, filters.claimed)))
-    base = _apply_filters(_scoped(user, base), filters, now)
+    base = _apply_filters(base, filters, now)
     total = db.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, filters.page), pages)
@@ -145,7 +143,7 @@ def tab_counts(user) -> dict:
     """Unfiltered number of rows on each tab."""
     counts = {}
     for tab in TABS:
-        stmt = _scoped(user, select(func.count()).select_from(HumanTask).where(tab_condition(user, tab)))
+        stmt = select(func.count()).select_from(HumanTask).where(tab_condition(user, tab))
         counts[tab] = db.scalar(stmt)
     return counts
 
@@ -155,7 +153,7 @@ def count_tasks(user, tab, filters: InboxFilters) -> int:
     base = (select(HumanTask.id).outerjoin(Case, Case.id == HumanTask.case_id)
             .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
             .where(tab_condition(user, tab, filters.claimed)))
-    base = _apply_filters(_scoped(user, base), filters, utcnow())
+    base = _apply_filters(base, filters, utcnow())
     return db.scalar(select(func.count()).select_from(base.subquery())) or 0
 
 

@@ -23,6 +23,7 @@ class BoardArgs(Schema):
     state = fields.String(load_default="all", validate=validate.OneOf(["all", "overdue", "due_soon"], error=CHOICE))
     department = fields.String(load_default="", validate=validate.Length(max=40))
     kind = fields.String(load_default="", validate=validate.Length(max=40))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000, error="页码无效"))
 
     @pre_load
     def blank(self, data, **_kw):

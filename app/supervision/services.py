@@ -1,14 +1,14 @@
 """Overdue board and listed-supervision board: queries in the supervisor's scope, and the actions
 (remind, reassign, open listed supervision), each audited in the caller's transaction."""
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case as sql_case
+from sqlalchemy import distinct, func, literal, select
+from sqlalchemy.orm import defer, selectinload
 
 from app.audit.services import record_event
 from app.auth.models import Department, OrgUnit, User
-from app.auth.services import is_in_scope, unit_ids_in_scope
+from app.auth.services import is_in_scope, scope_subquery, unit_ids_in_scope
 from app.calendar.workdays import as_date, get_calendar
 from app.cases.categories import category_label
 from app.cases.fact_labels import option_labeller
@@ -21,6 +21,7 @@ from app.errors import Forbidden, InvalidInput, NotFound
 from app.notifications.services import notify_users, person_label, task_holders, task_subject
 
 DUE_SOON_WORKING_DAYS = 3
+BOARD_PER_PAGE = 50
 GROUPINGS = {"region": "地区", "department": "科室", "kind": "案件类型", "category": "产品类别"}
 LISTING_LEVELS = {"province": "省局挂牌", "city": "市局挂牌"}
 
@@ -56,40 +57,7 @@ class BoardRow:
     is_overdue: bool
     holder: str
     can_reassign: bool
-
-
-@dataclass
-class BoardGroup:
-    """Rows sharing one value of the chosen grouping."""
-
-    label: str
-    rows: list = field(default_factory=list)
-
-    @property
-    def overdue(self):
-        return sum(r.is_overdue for r in self.rows)
-
-    @property
-    def due_soon(self):
-        return len(self.rows) - self.overdue
-
-
-def _board_query(user, horizon, filters):
-    scope = unit_ids_in_scope(user.org_unit)
-    stmt = (select(HumanTask, Case, OrgUnit, Department, User)
-            .outerjoin(Case, Case.id == HumanTask.case_id)
-            .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
-            .outerjoin(Department, Department.code == HumanTask.department_code)
-            .outerjoin(User, User.id == HumanTask.assignee_id)
-            # A stopped clock (testing, hearing) is not lateness: such tasks wait for it to resume.
-            .where(HumanTask.status == "ready", HumanTask.due_at.is_not(None), HumanTask.due_at <= horizon,
-                   HumanTask.clock_paused_at.is_(None), HumanTask.org_unit_id.in_(scope))
-            .order_by(HumanTask.due_at, HumanTask.id))
-    if filters.get("department"):
-        stmt = stmt.where(HumanTask.department_code == filters["department"])
-    if filters.get("kind"):
-        stmt = stmt.where(Case.kind == filters["kind"])
-    return db.execute(stmt).all()
+    org_unit_id: int | None = None
 
 
 def _row(user, now, calendar, task, case, unit, dept, holder):
@@ -106,32 +74,118 @@ def _row(user, now, calendar, task, case, unit, dept, holder):
         working_days=max(0, calendar.working_days_between(due_day, today)) if is_overdue
         else calendar.working_days_between(today, due_day),
         is_overdue=is_overdue, holder=holder.display_name if holder else "",
-        can_reassign=task.department_code in user.department_codes or user.has_role("system_admin"))
+        can_reassign=task.department_code in user.department_codes or user.has_role("system_admin"),
+        org_unit_id=task.org_unit_id)
 
 
-def overdue_board(user, *, group="region", state="all", department="", kind="", now=None) -> dict:
-    """Overdue and due-soon (within 3 working days) tasks in the user's scope, grouped."""
+
+
+@dataclass
+class BoardGroup:
+    """Rows sharing one value of the chosen grouping: the counts cover the whole group (from SQL), the
+    rows only those on the current page."""
+
+    label: str
+    overdue: int = 0
+    due_soon: int = 0
+    rows: list = field(default_factory=list)
+
+
+def _board_filters(user, horizon, now, state, department, kind):
+    # A stopped clock (testing, hearing) is not lateness: such tasks wait for it to resume.
+    where = [HumanTask.status == "ready", HumanTask.due_at.is_not(None), HumanTask.due_at <= horizon,
+             HumanTask.clock_paused_at.is_(None), HumanTask.org_unit_id.in_(scope_subquery(user.org_unit))]
+    if state == "overdue":
+        where.append(HumanTask.due_at < now)
+    elif state == "due_soon":
+        where.append(HumanTask.due_at >= now)
+    if department:
+        where.append(HumanTask.department_code == department)
+    if kind:
+        where.append(Case.kind == kind)
+    return where
+
+
+def _group_column(group):
+    return {"region": HumanTask.org_unit_id, "department": HumanTask.department_code, "kind": Case.kind,
+            "category": Case.product_category}[group]
+
+
+def _group_labels(group, keys):
+    if group == "region":
+        ids = [k for k in keys if k is not None]
+        return {u.id: u.name for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))} if ids else {}
+    if group == "department":
+        return {k: k for k in keys} | {d.code: d.name for d in db.scalars(select(Department))}
+    if group == "kind":
+        return {k: KIND_LABELS.get(k, k) if k else "未关联案件" for k in keys}
+    return {k: _category_label(k or "") for k in keys}
+
+
+def _row_key(group, row):
+    return {"region": row.org_unit_id, "department": row.department_code, "kind": row.kind or None,
+            "category": row.category if row.case_id else None}[group]
+
+
+def _board_rows(user, now, calendar, where, rank_of, column, page):
+    rank = sql_case(rank_of, value=column, else_=len(rank_of)) if rank_of else literal(0)
+    # The page's task ids first, sorting narrow human_task rows only; then the 50 rows with their joins.
+    ids = list(db.scalars(
+        select(HumanTask.id).outerjoin(Case, Case.id == HumanTask.case_id).where(*where)
+        # The groups' order, then overdue before due soon: the most working days late first, then
+        # the most working days left first.
+        .order_by(rank, sql_case((HumanTask.due_at < now, 0), else_=1),
+                  sql_case((HumanTask.due_at < now, HumanTask.due_at)), HumanTask.due_at.desc(), HumanTask.id)
+        .limit(BOARD_PER_PAGE).offset((page - 1) * BOARD_PER_PAGE)))
+    if not ids:
+        return []
+    stmt = (select(HumanTask, Case, OrgUnit, Department, User)
+            .outerjoin(Case, Case.id == HumanTask.case_id)
+            .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
+            .outerjoin(Department, Department.code == HumanTask.department_code)
+            .outerjoin(User, User.id == HumanTask.assignee_id)
+            .options(defer(Case.facts))  # a row shows no facts, and they can be large
+            .where(HumanTask.id.in_(ids)))
+    position = {task_id: n for n, task_id in enumerate(ids)}
+    found = sorted(db.execute(stmt).all(), key=lambda r: position[r[0].id])
+    return [_row(user, now, calendar, *r) for r in found]
+
+
+def overdue_board(user, *, group="region", state="all", department="", kind="", page=1, now=None) -> dict:
+    """Overdue and due-soon (within 3 working days) tasks in the user's scope, grouped: the counts from
+    grouped SQL, the rows one page at a time (groups with the most overdue first)."""
     require_supervisor(user)
     now = now or utcnow()
     calendar = get_calendar()
     horizon_day = calendar.add_working_days(as_date(now), DUE_SOON_WORKING_DAYS)
     from app.calendar.deadlines import end_of_day_utc
 
-    rows = [_row(user, now, calendar, *found) for found in
-            _board_query(user, end_of_day_utc(horizon_day), {"department": department, "kind": kind})]
-    if state == "overdue":
-        rows = [r for r in rows if r.is_overdue]
-    elif state == "due_soon":
-        rows = [r for r in rows if not r.is_overdue]
-    label_of = {"region": lambda r: r.region, "department": lambda r: r.department,
-                "kind": lambda r: r.kind_label or "未关联案件", "category": lambda r: r.category_label}[group]
-    groups = OrderedDict()
-    for r in sorted(rows, key=lambda r: (label_of(r), not r.is_overdue, -r.working_days)):
-        groups.setdefault(label_of(r), BoardGroup(label_of(r))).rows.append(r)
-    ordered = sorted(groups.values(), key=lambda g: (-g.overdue, -len(g.rows), g.label))
-    return {"groups": ordered, "total": len(rows), "overdue": sum(r.is_overdue for r in rows),
-            "due_soon": sum(not r.is_overdue for r in rows),
-            "cases": len({r.case_id for r in rows if r.is_overdue and r.case_id}),
+    where = _board_filters(user, end_of_day_utc(horizon_day), now, state, department, kind)
+    column = _group_column(group)
+    late = sql_case((HumanTask.due_at < now, 1), else_=0)
+    counted = (select(column, func.count(), func.sum(late)).select_from(HumanTask)
+               .outerjoin(Case, Case.id == HumanTask.case_id).where(*where).group_by(column))
+    found = db.execute(counted).all()
+    labels = _group_labels(group, [key for key, _total, _late in found])
+    groups = {key: BoardGroup(labels.get(key, ""), int(late_n or 0), total - int(late_n or 0))
+              for key, total, late_n in found}
+    keys = sorted(groups, key=lambda k: (-groups[k].overdue, -(groups[k].overdue + groups[k].due_soon),
+                                         groups[k].label))
+    total = sum(g.overdue + g.due_soon for g in groups.values())
+    pages = max(1, -(-total // BOARD_PER_PAGE))
+    page = min(max(1, page), pages)
+    overdue_cases = 0
+    if keys:
+        rank_of = {key: n for n, key in enumerate(keys) if key is not None}
+        for r in _board_rows(user, now, calendar, where, rank_of, column, page):
+            groups[_row_key(group, r)].rows.append(r)
+        overdue_cases = db.scalar(select(func.count(distinct(HumanTask.case_id))).select_from(HumanTask)
+                                  .outerjoin(Case, Case.id == HumanTask.case_id)
+                                  .where(*where, HumanTask.due_at < now)) or 0
+    return {"groups": [groups[k] for k in keys if groups[k].rows], "total": total,
+            "overdue": sum(g.overdue for g in groups.values()),
+            "due_soon": sum(g.due_soon for g in groups.values()), "cases": overdue_cases,
+            "page": page, "pages": pages, "per_page": BOARD_PER_PAGE,
             "departments": list(db.scalars(select(Department).order_by(Department.id)))}
 
 

@@ -9,7 +9,7 @@ from alembic import op
 import app.db
 
 revision = "i15_0001"
-down_revision = "0009"
+down_revision = "i16_0001"
 branch_labels = None
 depends_on = None
 

@@ -220,3 +220,22 @@ def test_a_head_first_sees_their_own_departments_tasks(client, world, make_user)
     with freeze_time(LOOKED):
         _status, qs_view = page(client, "/supervision/overdue")
     assert world["minhou"].number in qs_view
+def test_board_pages_its_rows_but_counts_every_task(client, world, make_case, monkeypatch):
+    from app.supervision import services
+
+    with freeze_time(OPENED):
+        extra = [make_case("late_flow", org_code="350121", title=f"闽侯追加检查{n}", product_category="cement")
+                 for n in range(2)]
+    monkeypatch.setattr(services, "BOARD_PER_PAGE", 2)
+    login(client, world["fz_head"])
+    with freeze_time(LOOKED):
+        _, first = page(client, "/supervision/overdue?group=region")
+        _, second = page(client, "/supervision/overdue?group=region&page=2")
+        _, past_end = page(client, "/supervision/overdue?group=region&page=99")
+    numbers = [world["minhou"].number, world["soon"].number] + [c.number for c in extra]
+    shown = [[n for n in numbers if n in html] for html in (first, second)]
+    # Four tasks in 闽侯, two per page: the late ones first, each on exactly one page; the counts cover all.
+    assert len(shown[0]) == 2 and len(shown[1]) == 2 and set(shown[0] + shown[1]) == set(numbers)
+    assert world["soon"].number in shown[1]
+    assert "超期 3" in first and "临期 1" in first and "第 1 / 2 页" in first
+    assert "第 2 / 2 页" in past_end
