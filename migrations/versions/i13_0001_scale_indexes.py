@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i13_0001"
-down_revision = "0009"
+down_revision = "i17_0001"
 branch_labels = None
 depends_on = None
 
