@@ -140,6 +140,8 @@ def complete(task_id):
         db.rollback()
         return _task_page(row, form_def, outcome.values, outcome.errors, status=400)
     flash(_completion_message(row.title, outcome), "warning" if outcome.engine_error else "success")
+    for warning in outcome.warnings:
+        flash(warning, "warning")
     return redirect(url_for("inbox.mine"))
 
 

@@ -10,7 +10,7 @@ from tests.reports.report_helpers import at
 
 def test_thursday_creates_one_draft_per_bureau_once(db_session, case_at):
     case_at("2026-11-16 03:00", "penalty_case", "350121", facts={"reason": "线索"})
-    units = db_session.scalar(select(func.count(OrgUnit.id)))
+    units = db_session.scalar(select(func.count(OrgUnit.id)).where(OrgUnit.kind == "bureau"))  # no testing bodies
     assert generate_weekly_reports(at("2026-11-18 15:00")) == 0  # Wednesday 23:00 in Beijing
     assert generate_weekly_reports(at("2026-11-18 16:05")) == units  # Thursday 00:05 in Beijing
     assert generate_weekly_reports(at("2026-11-19 09:00")) == 0  # later ticks the same Thursday
