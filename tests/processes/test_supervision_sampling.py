@@ -197,3 +197,19 @@ def test_sampling_record_warns_on_repeat_within_6_months_and_late_food_samples(l
         ["食品样品应在抽样后5个工作日内（2026-03-09前）送达检验机构，本次于2026-03-10送达"]
     assert sampling_warnings(again.id, "ss_sampling", {**late, "lab_received_date": "2026-03-09"}) == []
     assert sampling_warnings(again.id, "ss_sampling", {**late, "is_food_sample": False}) == []
+
+
+def test_the_engaged_testing_body_works_its_task_with_its_own_account(library, clock, open_case_for, make_user,
+                                                                      login_as):
+    case = open_case_for(KIND, "350100", facts=dict(FACTS))
+    case.complete("ss_plan", testing_body_code="JC0003")
+    task = case.task("ss_sampling")
+    engaged = login_as(make_user("JC0003", departments=("testing_body",)))
+    assert case.case.number in engaged.get("/inbox/department").get_data(as_text=True)
+    assert engaged.get(f"/inbox/tasks/{task.id}").status_code == 200
+    # Another institution, and the bureau's own testing-body department, do not receive it.
+    other = login_as(make_user("JC0001", departments=("testing_body",)))
+    assert case.case.number not in other.get("/inbox/department").get_data(as_text=True)
+    assert other.get(f"/inbox/tasks/{task.id}").status_code == 403
+    bureau_lab = login_as(make_user("350100", departments=("testing_body",)))
+    assert case.case.number not in bureau_lab.get("/inbox/department").get_data(as_text=True)
