@@ -197,6 +197,9 @@ START_FACT_LABELS = {
     "campaign_name": "专项行动名称", "self_inspection_due": "自查截止日期", "inspection_due": "现场检查截止日期",
     "signal_source": "信号来源", "signal_description": "信号描述", "plan_name": "抽查计划名称",
     "sample_count": "抽样批次数", "sampling_due": "抽样截止日期", "reason": "启动原因",
+    "organising_unit_name": "组织抽查（发函）单位", "organising_unit_code": "组织单位代码",
+    "issuing_department": "组织科室", "sampling_link": "抽样环节", "lead_source": "线索来源",
+    "region_code": "生产者所在地行政区划", "assist_items": "协查事项",
 }
 
 
