@@ -21,7 +21,7 @@ EVENT_LABELS = {
     "calendar_day_set": "录入工作日历", "calendar_day_deleted": "删除工作日历录入",
     "calendar_holidays_set": "录入放假安排", "calendar_year_confirmed": "确认年度节假日安排",
     "calendar_year_withdrawn": "撤销年度节假日确认",
-    "sampling_warning": "抽样提示",
+    "sampling_warning": "抽样提示", "assist_replied": "协查函已函复",
 }
 
 

@@ -127,8 +127,14 @@ def test_trace_back_to_another_county_sends_an_assist_request_to_that_bureau(clo
         ("350121", "晋江某某线缆有限公司")
     row = assist.task("ar_handle")
     assert (row.department_code, unit_code(row)) == ("quality_supervision", "350582")
-    assist.complete("ar_handle", assist_received_date="2026-03-03", assist_reply_date="2026-03-10")
+    assist.complete("ar_handle", assist_received_date="2026-03-03", assist_reply_date="2026-03-10",
+                    assist_findings="该批次产品系委托加工，已责令停止生产")
     assert assist.status() == ("closed", "completed")
+    # The sending bureau sees the reply in its own case's timeline.
+    [reply] = db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.case.id,
+                                                 CaseEvent.event_type == "assist_replied")).all()
+    assert reply.summary == f"晋江市市场监督管理局（{assist.case.number}）"
+    assert reply.data["findings"] == "该批次产品系委托加工，已责令停止生产"
 
 
 def test_trace_back_to_another_province_records_a_letter(clock, open_case_for):
