@@ -200,6 +200,7 @@ START_FACT_LABELS = {
     "organising_unit_name": "组织抽查（发函）单位", "organising_unit_code": "组织单位代码",
     "issuing_department": "组织科室", "sampling_link": "抽样环节", "lead_source": "线索来源",
     "region_code": "生产者所在地行政区划", "assist_items": "协查事项",
+    "brand": "商标品牌", "model_spec": "型号规格", "batch_or_date": "生产批号或生产日期", "standard": "执行标准",
 }
 
 

@@ -72,7 +72,9 @@ def test_one_failed_batch_opens_one_disposal_case_with_its_facts(library, clock,
     case = run_to_report(open_case_for, clock)
     good, bad = make_enterprise(), make_enterprise()
     case.complete("ss_report", test_lab="福建省产品质量检验研究院", report_date="2026-03-16", is_food=False,
-                  batches=[batch(good, 1, "pass"), batch(bad, 2, "fail", is_consumer_product=True)])
+                  batches=[batch(good, 1, "pass"), batch(bad, 2, "fail", is_consumer_product=True, brand="闽缆",
+                                                         model_spec="BV 2.5mm²", batch_or_date="2026-01-08",
+                                                         standard="GB/T 5023.3-2008")])
     disposal = case.follow_up("failed_sample_disposal")
     facts = disposal.case.facts
     assert (facts["sample_no"], facts["test_report_no"], facts["test_lab"], facts["test_date"]) == \
@@ -82,6 +84,9 @@ def test_one_failed_batch_opens_one_disposal_case_with_its_facts(library, clock,
     assert (facts["is_food"], facts["is_consumer_product"], facts["goods_value"]) == (False, True, 12800.0)
     assert disposal.case.enterprise_id == bad.id
     assert (disposal.case.product_category, disposal.case.is_key_product) == ("wire_cable", True)
+    # The product's record fields (DOMAIN.md section 4) travel with the failed batch.
+    assert (facts["brand"], facts["model_spec"], facts["batch_or_date"], facts["standard"]) == \
+        ("闽缆", "BV 2.5mm²", "2026-01-08", "GB/T 5023.3-2008")
     # The disposal runs in the bureau of the enterprise's registered region (闽侯县, 350121); the city
     # bureau that organised the sampling is recorded and follows it.
     assert disposal.case.org_unit_id == unit_by_code("350121").id
