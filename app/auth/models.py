@@ -30,7 +30,7 @@ user_role = Table(
 
 class OrgUnit(Base):
     """A bureau (province, city or county) or an outside testing body (承检机构, kind "testing_body", level
-    "institution", no parent); `path` ("/1/4/9/") makes subtree queries one LIKE."""
+    "institute", no parent); `path` ("/1/4/9/") makes subtree queries one LIKE."""
 
     __tablename__ = "org_unit"
     id: Mapped[int] = mapped_column(primary_key=True)

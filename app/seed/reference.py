@@ -59,7 +59,7 @@ def ensure_reference_data():
         for county_code, county_name in counties:
             _unit(county_code, county_name, "county", city)
     for body_code, body_name in TESTING_BODIES:
-        _unit(body_code, body_name, "institution", None).kind = "testing_body"
+        _unit(body_code, body_name, "institute", None).kind = "testing_body"
     db.flush()
 
 
