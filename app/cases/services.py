@@ -164,7 +164,21 @@ def _on_follow_up_requested(parent_case_id, *, process_key, payload, user_id, **
     return open_follow_up_case(parent_case_id, process_key, payload, user_id)
 
 
+def _on_case_ended(case_id, *, outcome, at, **_kw):
+    # The bureau that sent an assist request (协查函) sees the reply in its own case's timeline.
+    case = db.get(Case, case_id)
+    if case is None or case.kind not in OTHER_PARTY_KINDS or outcome != "completed":
+        return
+    parent = db.scalar(select(Case).where(Case.number == (case.facts or {}).get("parent_case_number", "")))
+    if parent is not None:
+        facts = case.facts or {}
+        record_event("assist_replied", case_id=parent.id, summary=f"{case.org_unit.name}（{case.number}）",
+                     data={"assist_case_id": case.id, "findings": facts.get("assist_findings", ""),
+                           "reply_date": facts.get("assist_reply_date", "")}, at=at)
+
+
 signals.task_completed.connect(merge_case_facts)
+signals.case_ended.connect(_on_case_ended)
 signals.instance_ended.connect(on_process_ended)
 signals.follow_up_requested.connect(_on_follow_up_requested)
 
