@@ -118,3 +118,26 @@ def test_hot_paths_run_a_pinned_number_of_statements(db_session, lifecycle_case,
         db_session.flush()
     counts["complete_task"] = counter.count
     assert counts == PINNED, "\n".join(counter.statements)
+
+
+def test_case_timeline_reads_its_people_at_once(db_session, lifecycle_case, make_user, login_as, count_queries):
+    from app.audit.services import record_event
+
+    clerk, case = lifecycle_case
+    client = login_as(clerk)
+
+    def statements():
+        client.get(f"/cases/{case.id}")
+        db_session.expire_all()  # people already loaded in this session must not hide a query per event
+        with count_queries() as counter:
+            assert client.get(f"/cases/{case.id}").status_code == 200
+        return counter.count
+    before = statements()
+    for n in range(6):  # six more events, each by someone else and handing over to someone else
+        actor, target = make_user("350121"), make_user("350121")
+        record_event("task_assigned", case_id=case.id, actor_id=actor.id, summary=f"分派{n}",
+                     data={"to_user_id": target.id})
+    db_session.flush()
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "分派5 → " in html
+    assert statements() == before
