@@ -85,7 +85,7 @@ def test_list_pages_do_not_query_per_row(db_session, world, login_as, count_quer
 # the next task's bureau, its row and audit row.
 # Inbox page: the user's scope is a subquery, not a statement per use (was 14). Case page: the timeline's
 # people are read in one statement whatever the number of events (was one per event).
-PINNED = {"complete_task": 10, "inbox_page": 10, "case_page": 15}
+PINNED = {"complete_task": 10, "inbox_page": 9, "case_page": 15}
 
 
 @pytest.fixture()
