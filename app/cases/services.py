@@ -1,6 +1,7 @@
 """Cases: opening (with numbers), follow-up cases, closing when their process ends."""
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import signals
 from app.audit.services import record_event
@@ -100,7 +101,7 @@ def _earlier_failures(case) -> int:
 
 def case_unit_id(case_id) -> int | None:
     """The org unit of a case's bureau (the engine routes its tasks from it)."""
-    case = db.get(Case, case_id)
+    case = db.get(Case, case_id, options=[joinedload(Case.org_unit)])  # the routing reads the bureau next
     return case.org_unit_id if case is not None else None
 
 
@@ -155,7 +156,8 @@ def on_process_ended(case_id, process_key, outcome, at):
 
 def merge_case_facts(case_id, sender=None, *, data, **_kw):
     """Keep the case's record fields current: every completed form's data is merged in."""
-    case = db.get(Case, case_id)
+    # With its bureau: the engine routes the next tasks from it in the same transaction.
+    case = db.get(Case, case_id, options=[joinedload(Case.org_unit)])
     if case is not None and data:
         case.facts = {**(case.facts or {}), **data}
 
