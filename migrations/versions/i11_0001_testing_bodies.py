@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i11_0001"
-down_revision = "0009"
+down_revision = "i13_0001"
 branch_labels = None
 depends_on = None
 
