@@ -8,8 +8,8 @@ from datetime import date
 from app.documents.service_of import record_service
 from app.documents.services import issue_document
 from app.engine.waits import case_waits
-from tests.processes.conftest import beijing_date, move_to
-from tests.processes.test_failed_sample_disposal import open_disposal, register
+from tests.processes.conftest import beijing_date, move_to, routed
+from tests.processes.test_failed_sample_disposal import close_side_tracks, open_disposal, register
 
 
 def waits(case):
@@ -59,3 +59,36 @@ def test_service_date_typed_on_the_form_still_starts_the_window(clock, open_case
     case.complete("fs_notice", notice_date="2026-03-02", notice_served_date="2026-03-04")
     assert waits(case)["等待异议"] == date(2026, 3, 19)
     assert "检验结果通知书已送达" not in waits(case)
+
+
+def order_to_rectify(case, clock):
+    """Notice served 03-03 on the form, no objection: the order to rectify is due after 03-18."""
+    register(case)
+    case.complete("fs_notice", notice_date="2026-03-03", notice_served_date="2026-03-03")
+    close_side_tracks(case)
+    move_to(case, clock, date(2026, 3, 19))
+    assert case.ready_names() == ["fs_orders"]
+
+
+def test_rectification_and_recheck_run_from_the_recorded_service_of_the_order(clock, open_case_for):
+    case = open_disposal(open_case_for)
+    order_to_rectify(case, clock)
+    clerk = case.user_for(case.task("fs_orders"))
+    case.complete("fs_orders", rectify_order_date="2026-03-19", rectify_served_date=None, recall_needed=True)
+    # The recall does not wait for the service; the re-check does.
+    assert case.follow_up("recall").ready_names() == ["rc_investigation"]
+    assert case.ready_names() == []
+    assert "责令改正通知书已送达" in waits(case)
+    move_to(case, clock, date(2026, 3, 23))
+    serve(case, clerk, "rectification_order", date(2026, 3, 23))
+    # Re-check within 75 days of service (not of the order): Saturday 06-06, due the next working day.
+    assert routed(case.task("fs_recheck")) == ("quality_supervision", "350121", date(2026, 6, 8))
+    assert "责令改正通知书已送达" not in waits(case)
+
+
+def test_order_served_the_day_it_is_recorded_on_the_form_counts_from_that_day(clock, open_case_for):
+    case = open_disposal(open_case_for)
+    order_to_rectify(case, clock)
+    case.complete("fs_orders", rectify_order_date="2026-03-19", rectify_served_date="2026-03-20",
+                  recall_needed=False)
+    assert routed(case.task("fs_recheck")) == ("quality_supervision", "350121", date(2026, 6, 3))
