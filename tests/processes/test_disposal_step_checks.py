@@ -72,7 +72,7 @@ def test_an_announcement_before_the_recheck_is_refused_and_no_timer_fires(clock,
     case = open_disposal(open_case_for)
     to_retest(case)
     case.complete("fs_retest", retest_lab="国家电线电缆质量检验检测中心", retest_conclusion="fail")
-    case.complete("fs_orders", rectify_order_date="2026-03-04", recall_needed=False)
+    case.complete("fs_orders", rectify_order_date="2026-03-04", rectify_served_date="2026-03-04", recall_needed=False)
     case.complete("fs_recheck", recheck_result="fail", rectification_overdue=False, recheck_date="2026-03-05")
     case.complete("fs_escalate", escalation_date="2026-03-05")
     outcome = submit(case, "fs_announcement", announcement_date="2025-12-01")

@@ -156,7 +156,7 @@ def test_industrial_window_of_15_days_then_orders_recall_overdue_recheck_and_lis
     assert case.ready_names() == []
     move_to(case, clock, date(2026, 3, 19))
     assert case.ready_names() == ["fs_orders"]
-    case.complete("fs_orders", rectify_order_date="2026-03-19", recall_needed=True)
+    case.complete("fs_orders", rectify_order_date="2026-03-19", rectify_served_date="2026-03-19", recall_needed=True)
 
     recall = case.follow_up("recall")
     assert recall.case.facts["sample_no"] == "GB260001"
@@ -186,7 +186,7 @@ def test_food_window_is_7_working_days_across_the_spring_festival(clock, open_ca
     assert case.ready_names() == []
     move_to(case, clock, date(2026, 3, 1))
     assert case.ready_names() == ["fs_orders"]
-    case.complete("fs_orders", rectify_order_date="2026-03-02", recall_needed=True)
+    case.complete("fs_orders", rectify_order_date="2026-03-02", rectify_served_date="2026-03-02", recall_needed=True)
     # Food is not a consumer product under the recall rules here: no recall case.
     assert case.follow_ups("recall") == []
     case.complete("fs_recheck", recheck_result="pass", rectification_overdue=False, recheck_date="2026-03-05")
@@ -201,7 +201,7 @@ def fail_recheck(case):
     case.complete("fs_assign_retest")
     case.complete("fs_retest", retest_lab="国家电线电缆质量检验检测中心", retest_date="2026-03-04",
                   retest_conclusion="fail")
-    case.complete("fs_orders", rectify_order_date="2026-03-04", recall_needed=False)
+    case.complete("fs_orders", rectify_order_date="2026-03-04", rectify_served_date="2026-03-04", recall_needed=False)
     assert case.follow_ups() == []
     case.complete("fs_recheck", recheck_result="fail", rectification_overdue=False, recheck_date="2026-03-05")
     escalation = case.task("fs_escalate")
@@ -256,7 +256,7 @@ def test_penalty_case_runs_inside_the_disposal_beside_the_second_recheck(clock, 
     assert listing.case.facts["source_decision_no"] == "闽侯市监罚〔2026〕8号"
     # The rectification track still runs: the case stays open until the re-check.
     assert case.ready_names() == ["fs_orders"]
-    case.complete("fs_orders", rectify_order_date="2026-03-19", recall_needed=False)
+    case.complete("fs_orders", rectify_order_date="2026-03-19", rectify_served_date="2026-03-19", recall_needed=False)
     case.complete("fs_recheck", recheck_result="pass", rectification_overdue=False, recheck_date="2026-05-20")
     assert case.status() == ("closed", "completed")
     facts = case.case.facts
