@@ -85,6 +85,7 @@ def test_listing_on_the_board_starts_at_the_right_step(page, login, live_server,
     page.set_viewport_size(size)
     login(page, head)
     page.goto(f"/supervision/cases/{parent_id}/list")
+    expect(page.locator(".listing-next")).to_contain_text("报送整改进展" if first_step == "ls_progress" else "由市局作出")
     page.fill("textarea[name=reason]", "重大隐患逾期未整改")
     page.locator("form button.btn-danger").click()
     page.wait_for_url("**/supervision/listed**")
