@@ -20,6 +20,11 @@ def create_app(overrides=None):
     app = QSFlowApp(__name__, instance_relative_config=True)
     app.config.update(load_config(overrides))
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

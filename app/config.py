@@ -39,6 +39,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_SECONDS = int(_env("LOGIN_LOCK_SECONDS", "900"))
+    # Reverse proxies in front of the app: login throttling is per client address, taken from X-Forwarded-For.
+    PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
     MAIL_ENABLED = _env("MAIL_ENABLED", "0") == "1"
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))

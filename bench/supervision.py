@@ -96,7 +96,7 @@ def bulk_cases(db, now, rng, count=CASES):
     from app.cases.services import KIND_LABELS, KIND_PREFIX
     from app.formdefs.uscc import make_uscc
 
-    units = list(db.scalars(select(OrgUnit)))
+    units = list(db.scalars(select(OrgUnit).where(OrgUnit.kind == "bureau")))  # testing bodies open no cases
     weights = [{"province": 1, "city": 6, "county": 10}[u.level] for u in units]
     db.execute(insert(Enterprise), [{"uscc": make_uscc(f"91350000MC{n:07d}"), "name": f"福建省基准企业{n}有限公司",
                                      "region_code": "350000"} for n in range(max(10, count // 7))])
@@ -151,7 +151,7 @@ def _engine_cases(app, now, rng):
 
     starts = _engine_start_facts(now)
     with app.app_context():
-        units = [u.code for u in db.scalars(select(OrgUnit).where(OrgUnit.level != "province"))]
+        units = [u.code for u in db.scalars(select(OrgUnit).where(OrgUnit.level.in_(("city", "county"))))]
         for n in range(ENGINE_CASES):
             kind = list(starts)[n % len(starts)]
             with unit_of_work():

@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "sampling_result_corrected": "更正抽检结果", "sampling_task_tallied": "汇总抽检批次",
     "complaint_lead_received": "接收 12315 线索", "disclosure_published": "处罚信息公示",
     "disclosure_withdrawn": "撤下处罚公示",
+    "sampling_warning": "抽样提示", "assist_replied": "协查函已函复",
 }
 
 

@@ -29,13 +29,15 @@ user_role = Table(
 
 
 class OrgUnit(Base):
-    """A bureau: province, city or county; `path` ("/1/4/9/") makes subtree queries one LIKE."""
+    """A bureau (province, city or county) or an outside testing body (承检机构, kind "testing_body", level
+    "institute", no parent); `path` ("/1/4/9/") makes subtree queries one LIKE."""
 
     __tablename__ = "org_unit"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)  # administrative region code
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20), default="bureau", server_default="bureau")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     path: Mapped[str] = mapped_column(String(200), default="/", index=True)
 

@@ -10,6 +10,11 @@ FACT_LABELS = {
     "inspection_due": _l("现场检查截止日期"), "signal_source": _l("信号来源"), "signal_description": _l("信号描述"),
     "plan_name": _l("抽查计划名称"), "sample_count": _l("抽样批次数"), "sampling_due": _l("抽样截止日期"),
     "reason": _l("启动原因"),
+    "organising_unit_name": _l("组织抽查（发函）单位"), "organising_unit_code": _l("组织单位代码"),
+    "issuing_department": _l("组织科室"), "sampling_link": _l("抽样环节"), "lead_source": _l("线索来源"),
+    "region_code": _l("生产者所在地行政区划"), "assist_items": _l("协查事项"),
+    "brand": _l("商标品牌"), "model_spec": _l("型号规格"), "batch_or_date": _l("生产批号或生产日期"),
+    "standard": _l("执行标准"),
     # Follow-up payloads (penalty -> listed supervision, the overdue board's listing, risk -> recall).
     "source_decision_no": _l("来源处罚决定书文号"), "listing_level": _l("挂牌级别"), "listing_reason": _l("挂牌事由"),
     "listing_due_date": _l("督办期限"), "listed_by_unit": _l("挂牌单位"), "risk_level": _l("风险等级"),

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, false, func, or_, select, union
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select, union
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import defer, selectinload
 
@@ -14,7 +14,7 @@ from app.calendar.workdays import get_calendar
 from app.cases.fact_labels import TECHNICAL_FACTS, fact_label
 from app.cases.models import Case, Enterprise
 from app.clock import LOCAL_TZ, local_today
-from app.db import db, utcnow
+from app.db import db, is_postgres, utcnow
 from app.engine.models import HumanTask
 from app.errors import NotFound
 
@@ -193,8 +193,12 @@ def related_cases(user, case) -> dict:
 
 
 def _follow_ups(case):
-    # facts is JSON (jsonb on PostgreSQL): compare the extracted text so both dialects use SQL.
-    stmt = (select(Case).where(Case.facts["parent_case_number"].as_string() == case.number)
+    # facts is JSON (jsonb on PostgreSQL): compare the extracted text so both dialects use SQL. On
+    # PostgreSQL the key is written literally so that the expression index ix_case_parent_number matches
+    # (with the key as a bound parameter the planner scans every case).
+    parent_no = (literal_column("\"case\".facts ->> 'parent_case_number'") if is_postgres()
+                 else Case.facts["parent_case_number"].as_string())
+    stmt = (select(Case).where(parent_no == case.number)
             .order_by(Case.opened_at, Case.id))
     return list(db.scalars(stmt))
 

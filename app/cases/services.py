@@ -1,6 +1,7 @@
 """Cases: opening (with numbers), follow-up cases, closing when their process ends."""
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import signals
 from app.audit.services import record_event
@@ -104,7 +105,7 @@ def _earlier_failures(case) -> int:
 
 def case_unit_id(case_id) -> int | None:
     """The org unit of a case's bureau (the engine routes its tasks from it)."""
-    case = db.get(Case, case_id)
+    case = db.get(Case, case_id, options=[joinedload(Case.org_unit)])  # the routing reads the bureau next
     return case.org_unit_id if case is not None else None
 
 
@@ -159,7 +160,8 @@ def on_process_ended(case_id, process_key, outcome, at):
 
 def merge_case_facts(case_id, sender=None, *, data, **_kw):
     """Keep the case's record fields current: every completed form's data is merged in."""
-    case = db.get(Case, case_id)
+    # With its bureau: the engine routes the next tasks from it in the same transaction.
+    case = db.get(Case, case_id, options=[joinedload(Case.org_unit)])
     if case is not None and data:
         case.facts = {**(case.facts or {}), **data}
 
@@ -168,7 +170,21 @@ def _on_follow_up_requested(parent_case_id, *, process_key, payload, user_id, **
     return open_follow_up_case(parent_case_id, process_key, payload, user_id)
 
 
+def _on_case_ended(case_id, *, outcome, at, **_kw):
+    # The bureau that sent an assist request (协查函) sees the reply in its own case's timeline.
+    case = db.get(Case, case_id)
+    if case is None or case.kind not in OTHER_PARTY_KINDS or outcome != "completed":
+        return
+    parent = db.scalar(select(Case).where(Case.number == (case.facts or {}).get("parent_case_number", "")))
+    if parent is not None:
+        facts = case.facts or {}
+        record_event("assist_replied", case_id=parent.id, summary=f"{case.org_unit.name}（{case.number}）",
+                     data={"assist_case_id": case.id, "findings": facts.get("assist_findings", ""),
+                           "reply_date": facts.get("assist_reply_date", "")}, at=at)
+
+
 signals.task_completed.connect(merge_case_facts)
+signals.case_ended.connect(_on_case_ended)
 signals.instance_ended.connect(on_process_ended)
 signals.follow_up_requested.connect(_on_follow_up_requested)
 

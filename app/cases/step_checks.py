@@ -6,6 +6,9 @@ in Chinese, and all of them at once.
 """
 from datetime import date
 
+from sqlalchemy import select
+
+from app.auth.models import OrgUnit
 from app.cases.jurisdiction import territorial_unit
 from app.cases.models import Case
 from app.clock import local_date
@@ -19,6 +22,7 @@ DATE_ORDER = {
     "fs_notice": [("notice_date", REGISTERED, "告知日期不得早于检验结果登记日期（{value}）"),
                   ("notice_served_date", "notice_date", "送达日期不得早于告知日期（{value}）")],
     "fs_stop_sale": [("stop_sale_order_date", REGISTERED, "下达日期不得早于检验结果登记日期（{value}）")],
+    "fs_assign_retest": [("retest_entrust_date", REGISTERED, "委托日期不得早于检验结果登记日期（{value}）")],
     "fs_retest": [("retest_date", "test_date", "复检日期不得早于初检日期（{value}）")],
     "fs_withdraw_orders": [("withdraw_date", "retest_date", "撤销日期不得早于复检日期（{value}）")],
     "fs_rectify_order": [("rectify_order_date", REGISTERED, "责令整改日期不得早于检验结果登记日期（{value}）"),
@@ -32,6 +36,7 @@ DATE_ORDER = {
     "fs_certificate": [("check_date", REGISTERED, "核查日期不得早于检验结果登记日期（{value}）")],
     "fs_interview": [("interview_date", REGISTERED, "约谈日期不得早于检验结果登记日期（{value}）")],
     "fs_letter": [("letter_date", REGISTERED, "发函日期不得早于检验结果登记日期（{value}）")],
+    "ss_sampling": [("lab_received_date", "sampling_date", "送达检验机构日期不得早于抽样日期（{value}）")],
     "ar_handle": [("assist_received_date", REGISTERED, "收函日期不得早于发函（立案）日期（{value}）"),
                   ("assist_reply_date", "assist_received_date", "函复日期不得早于收函日期（{value}）")],
 }
@@ -66,6 +71,8 @@ def step_problems(case_id, form_key, clean, skip=()) -> dict[str, list[str]]:
             add(name, message.format(value=before.isoformat()))
     if form_key == "fs_retest":
         _different_lab(clean, facts, add)
+    if form_key == "fs_assign_retest":
+        _different_body(clean, facts, add)
     if form_key == "fs_traceback":
         _producer_jurisdiction(case, clean, add)
     return problems
@@ -80,6 +87,14 @@ def _different_lab(clean, facts, add):
     first = facts.get("test_lab")
     if clean.get("retest_lab") and first and _normal(clean["retest_lab"]) == _normal(first):
         add("retest_lab", f"复检须由初检机构（{first}）以外的检验机构承担")
+
+
+def _different_body(clean, facts, add):
+    # The engaged retest body may not be the lab that made the first test.
+    unit = db.scalar(select(OrgUnit).where(OrgUnit.code == clean.get("retest_body_code"))) \
+        if clean.get("retest_body_code") else None
+    if unit is not None and _normal(unit.name) == _normal(facts.get("test_lab")):
+        add("retest_body_code", f"复检须由初检机构（{unit.name}）以外的检验机构承担")
 
 
 def _producer_jurisdiction(case, clean, add):

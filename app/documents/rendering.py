@@ -12,6 +12,8 @@ from app.errors import InvalidInput
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "docx"
 _jinja = SandboxedEnvironment(autoescape=True)
+# Uploaded templates are Jinja too: they render in a sandbox (no attribute walks to Python internals).
+_SAMPLE = {name: "示例" for name in PLACEHOLDERS} | {"rectify_days": 60, "facts": {}}
 
 
 @lru_cache(maxsize=32)
@@ -34,13 +36,17 @@ def check_template(content: bytes) -> list[str]:
     unknown = sorted(found - set(PLACEHOLDERS))
     if unknown:
         raise InvalidInput("模板含有未知占位符：" + "、".join(unknown), field="file", unknown=unknown)
+    try:
+        render_docx(content, _SAMPLE)
+    except Exception as exc:  # a sandbox refusal or a template error: either way it cannot be used
+        raise InvalidInput("模板无法生成文书，请检查占位符的写法", field="file") from exc
     return sorted(found)
 
 
 def render_docx(template: bytes, context: dict) -> bytes:
     """Merge the values into the template; the DOCX bytes."""
     doc = DocxTemplate(io.BytesIO(template))
-    doc.render(context, autoescape=True)
+    doc.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

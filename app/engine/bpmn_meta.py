@@ -186,8 +186,7 @@ def expressions_in(process_el):
             yield "exec", s.text or "", _owner_id(s), s.sourceline, "prepost"
 
 
-UNSUPPORTED_STARTS = {"errorEventDefinition": "错误", "escalationEventDefinition": "升级",
-                      "compensateEventDefinition": "补偿"}
+UNSUPPORTED_STARTS = {"escalationEventDefinition": "升级", "compensateEventDefinition": "补偿"}
 UNSUPPORTED_TASKS = {
     "serviceTask": "服务任务（serviceTask）",
     "sendTask": "发送任务（sendTask）",
@@ -219,7 +218,7 @@ def check_process(process_el, filename, meta, dialect, *, check_expression, form
                 # SpiffWorkflow reads such a start as a plain start: the subprocess would run at once.
                 add(f"事件子流程“{name}”的{UNSUPPORTED_STARTS[kinds[0]]}开始事件不受支持："
                     "请改用活动上的边界事件，或以定时器、消息开始的事件子流程", start.get("id", ""), start.sourceline)
-            elif start.get("isInterrupting", "true") != "false":
+            elif start.get("isInterrupting", "true") != "false" and start.find("bpmn:errorEventDefinition", NS) is None:
                 # SpiffWorkflow 3.2 runs an event subprocess beside the main flow and never interrupts it.
                 add(f"事件子流程“{name}”的开始事件是中断型的，暂不支持：请把开始事件设为非中断"
                     "（isInterrupting=\"false\"），或改用活动上的中断型边界事件", start.get("id", ""), start.sourceline)

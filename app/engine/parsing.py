@@ -4,12 +4,11 @@ import re
 from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from app.engine import bpmn_meta
 from app.engine.errors import DeployError, Problem
 from app.engine.expressions import check_expression
+from app.engine.parsers import parser_for
 from app.engine.serializer import spec_to_json
 from app.engine.xmlsafe import UnsafeXmlError, parse_untrusted_xml
 
@@ -37,9 +36,7 @@ def sha256_of(data: bytes) -> str:
 
 
 def _parser_for(dialect):
-    if dialect == "camunda":
-        return CamundaParser(validator=VALIDATOR)
-    return SpiffBpmnParser(validator=VALIDATOR)
+    return parser_for(dialect)
 
 
 def parse_bundle(files: dict, *, max_bytes: int, context_files: dict | None = None,

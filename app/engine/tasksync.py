@@ -82,6 +82,19 @@ def task_properties(meta, task) -> dict:
     return meta.get("user_tasks", {}).get(task.task_spec.bpmn_id, {})
 
 
+def _engaged_unit(task, props):
+    """The outside institution a task goes to: `unitFrom` names the variable holding its code (the testing
+    body engaged for a sampling task or a retest); None when unset, so the task stays with the bureau."""
+    name = props.get("unitFrom")
+    code = task.data.get(name) if name else None
+    if not code or not isinstance(code, str):
+        return None
+    from app.auth.models import OrgUnit
+    from app.db import db
+
+    return db.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
+
+
 def _create_row(inst, wf, task, case_unit, meta, now, actor_id):
     from app.db import db
 
@@ -93,7 +106,8 @@ def _create_row(inst, wf, task, case_unit, meta, now, actor_id):
         title=(spec.bpmn_name or props.get("name") or spec.bpmn_id or "")[:200],
         lane=(getattr(spec, "lane", None) or props.get("lane") or "")[:100],
         department_code=props.get("department", ""), org_level=level,
-        org_unit_id=resolve_acting_unit(case_unit, level), form_key=props.get("formKey", ""),
+        org_unit_id=_engaged_unit(task, props) or resolve_acting_unit(case_unit, level),
+        form_key=props.get("formKey", ""),
         priority=int(props.get("priority") or 50), due_rule=props.get("dueRule", "") or props.get("dueDate", ""),
         created_at=now, status="ready",
     )

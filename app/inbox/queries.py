@@ -2,10 +2,10 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import and_, false, func, or_, select, text, true
 
 from app.auth.models import OrgUnit, User
-from app.auth.services import scope_subquery, unit_ids_in_scope
+from app.auth.services import scope_subquery
 from app.cases.models import Case, Enterprise
 from app.db import db, utcnow
 from app.engine.models import HumanTask
@@ -163,14 +163,26 @@ def count_my_open_tasks(user) -> int:
     return db.scalar(stmt) or 0
 
 
+# The categories used in a scope, one index probe each (a skip scan over ix_case_category_unit) instead
+# of a DISTINCT over every case of a province. Org-unit paths are digits and slashes: no LIKE escaping.
+_CATEGORIES_IN_SCOPE = """
+WITH RECURSIVE cats(code) AS (
+  SELECT (SELECT c.product_category FROM "case" c JOIN org_unit u ON u.id = c.org_unit_id
+          WHERE c.product_category > '' AND u.path LIKE :prefix ORDER BY c.product_category LIMIT 1)
+  UNION ALL
+  SELECT (SELECT c.product_category FROM "case" c JOIN org_unit u ON u.id = c.org_unit_id
+          WHERE c.product_category > cats.code AND u.path LIKE :prefix ORDER BY c.product_category LIMIT 1)
+  FROM cats WHERE cats.code IS NOT NULL
+)
+SELECT code FROM cats WHERE code IS NOT NULL ORDER BY code
+"""
+
+
 def filter_choices(user) -> dict:
     """Options for the filter bar: case kinds, product categories and regions in the user's scope."""
     from app.cases.services import KIND_LABELS
 
-    scope = unit_ids_in_scope(user.org_unit)
-    categories = db.scalars(select(Case.product_category).distinct()
-                            .where(Case.org_unit_id.in_(scope), Case.product_category != "")
-                            .order_by(Case.product_category))
-    regions = db.scalars(select(OrgUnit).where(OrgUnit.id.in_(scope)).order_by(OrgUnit.path))
+    categories = db.scalars(text(_CATEGORIES_IN_SCOPE), {"prefix": user.org_unit.path + "%"})
+    regions = db.scalars(select(OrgUnit).where(OrgUnit.path.startswith(user.org_unit.path)).order_by(OrgUnit.path))
     return {"kinds": list(KIND_LABELS.items()), "categories": list(categories),
             "regions": [(u.code, u.name) for u in regions]}

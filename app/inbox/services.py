@@ -64,6 +64,7 @@ class SubmitOutcome:
     status: str = ""
     engine_error: str = ""
     next_tasks: list[NextTask] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -181,6 +182,7 @@ def discard_draft(task_id, user) -> None:
 def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
     """Validate the form and complete the task through the engine (which checks the user's right once,
     under the instance lock); nothing changes on errors."""
+    from app.cases.sampling_checks import sampling_warnings
     from app.cases.step_checks import step_problems
     from app.engine.service import complete_task
     from app.formdefs.schema import unflatten_form, validate_submission
@@ -196,6 +198,7 @@ def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
         errors.setdefault(name, []).extend(messages)
     if errors:
         return SubmitOutcome(errors=errors, values=values)
+    warnings = sampling_warnings(task.case_id, form_def.key, clean)
     try:
         result = complete_task(task.id, user, clean)
     except Conflict as exc:
@@ -205,8 +208,11 @@ def submit_task(task_id, user, form_def, form_data) -> SubmitOutcome:
     if draft is not None:
         db.delete(draft)
         db.flush()
+    if warnings:
+        record_event("sampling_warning", case_id=task.case_id, instance_id=task.instance_id, human_task_id=task.id,
+                     actor_id=user.id, summary="；".join(warnings)[:300], data={"warnings": warnings})
     return SubmitOutcome(values=clean, status=result.status, engine_error=result.error,
-                         next_tasks=describe_tasks(result.new_task_ids))
+                         next_tasks=describe_tasks(result.new_task_ids), warnings=warnings)
 
 
 def _foreign_attachments(form_def, clean, case_id) -> dict:

@@ -163,8 +163,12 @@ def complete(task_id):
         following = handoff.continue_with(current_user, [n.id for n in outcome.next_tasks])
         if following is not None:
             flash(_("「%(t)s」已办结，已为您打开下一步「%(n)s」", t=row.title, n=following.title), "success")
+            for warning in outcome.warnings:
+                flash(warning, "warning")
             return redirect(url_for("inbox.task", task_id=following.id))
     flash(message, "warning" if outcome.engine_error else "success")
+    for warning in outcome.warnings:
+        flash(warning, "warning")
     return redirect(url_for("inbox.mine"))
 
 

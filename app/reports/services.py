@@ -152,6 +152,12 @@ def submit_report(user, report_id) -> Report:
     if local_today(now) <= report.period_end:
         raise Conflict(f"统计期至 {report.period_end} 结束，结束后才能报送")
     report.status, report.submitted_by_id, report.submitted_at = "submitted", user.id, now
+    from app.reports.upward import children_breakdown
+
+    # What the bureaus below had submitted is frozen with the report (a later return does not change it).
+    snapshot = children_breakdown(report)
+    if snapshot is not None:
+        report.figures = {**report.figures, "children": snapshot}
     db.flush()
     record_event("report_submitted", actor_id=user.id, summary=_summary(report),
                  data={"report_id": report.id, "kind": report.kind}, at=now)

@@ -142,3 +142,9 @@ def children_breakdown(report) -> dict | None:
 def period_of(report) -> Period:
     """The report's period."""
     return Period(report.period_start, report.period_end)
+
+
+def report_breakdown(report) -> dict | None:
+    """The breakdown a report shows: frozen at submission, else computed from the children's reports now."""
+    frozen = (report.figures or {}).get("children") if report.status == "submitted" else None
+    return frozen or children_breakdown(report)

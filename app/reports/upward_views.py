@@ -65,7 +65,7 @@ def package(report_id):
     stem = f"{report.org_unit.code}-{report.kind}-{report.period_end.isoformat()}"
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"{stem}-报送封面.xlsx", cover_workbook(report, upward.children_breakdown(report)))
+        zf.writestr(f"{stem}-报送封面.xlsx", cover_workbook(report, upward.report_breakdown(report)))
         zf.writestr(f"{stem}-报表.xlsx", report_workbook(report))
     return Response(out.getvalue(), mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename={stem}.zip"})

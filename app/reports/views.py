@@ -105,12 +105,13 @@ def _render_show(report, status=200, **extra):
              for key, cols in figure_filters(report).items()}
     # A province's annual lists run to thousands of rows: the page shows the first ones unless asked for all.
     row_limit = None if request.args.get("all") == "1" else LIST_ROWS_ON_PAGE
-    from app.reports.upward import children_breakdown
+    from app.reports.upward import report_breakdown
 
+    breakdown = report_breakdown(report)
     upper = report.org_unit.parent_id == current_user.org_unit_id
     return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS, drill_urls=drill,
                            row_limit=row_limit, can_review=services.can_review(current_user, report),
-                           can_submit=services.can_submit(current_user, report), breakdown=children_breakdown(report),
+                           can_submit=services.can_submit(current_user, report), breakdown=breakdown,
                            can_return=upper and services.can_generate(current_user)
                            and current_user.has_role("supervisor") and report.status == "submitted",
                            ended=local_today(utcnow()) > report.period_end, **extra), status

@@ -58,7 +58,8 @@ def sample_value(field, rng: random.Random, choices: dict):
     if kind == "boolean":
         return False
     if kind == "select":
-        return field.options[0].value
+        # The retest lab is never the first one (the first lab is the first option).
+        return field.options[-1].value if field.name == "retest_body_code" else field.options[0].value
     if kind == "multiselect":
         return [field.options[0].value]
     if kind == "uscc":

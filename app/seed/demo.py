@@ -17,7 +17,7 @@ from app.engine.models import HumanTask
 from app.errors import AppError
 from app.formdefs.uscc import make_uscc
 from app.seed.autofill import sample_form_data
-from app.seed.reference import DEPARTMENTS, unit_by_code
+from app.seed.reference import DEPARTMENTS, TESTING_BODIES, unit_by_code
 
 DEMO_PASSWORD = "demo123"
 UNITS = {"fj": "350000", "fz": "350100", "mh": "350121", "xm": "350200", "sm": "350203"}
@@ -61,6 +61,9 @@ def _create_users():
             made.append(create_user(f"{short}_{d}", DEMO_PASSWORD, f"{unit.name[:-7]}{_name}经办人", unit, [dept]))
             made.append(create_user(f"{short}_{d}_head", DEMO_PASSWORD, f"{unit.name[:-7]}{_name}负责人", unit, [dept],
                                     ["staff", "supervisor"]))
+    for n, (code, name) in enumerate(TESTING_BODIES, start=1):
+        # Testing bodies are outside institutions with their own accounts (jc1_lab, jc2_lab, ...).
+        made.append(create_user(f"jc{n}_lab", DEMO_PASSWORD, f"{name}检验员", unit_by_code(code), ["testing_body"]))
     province = unit_by_code("350000")
     made.append(create_user("admin", DEMO_PASSWORD, "流程管理员", province, ["it_office"],
                             ["process_admin", "system_admin", "supervisor"]))

@@ -32,6 +32,16 @@ FUJIAN = ("350000", "福建省市场监督管理局", [
 ])
 
 
+# Outside testing bodies (承检机构), engaged per sampling task; each has its own accounts. The codes are also the
+# options of the forms that engage them (ss_plan, fs_assign_retest).
+TESTING_BODIES = [
+    ("JC0001", "福建省产品质量检验研究院"),
+    ("JC0002", "福建省纤维检验中心"),
+    ("JC0003", "福州市产品质量检验所"),
+    ("JC0004", "国家电线电缆产品质量检验检测中心（福建）"),
+]
+
+
 def ensure_reference_data():
     """Create missing departments, roles and org units (idempotent)."""
     have = {d.code for d in db.scalars(select(Department))}
@@ -48,6 +58,8 @@ def ensure_reference_data():
         city = _unit(city_code, city_name, "city", province)
         for county_code, county_name in counties:
             _unit(county_code, county_name, "county", city)
+    for body_code, body_name in TESTING_BODIES:
+        _unit(body_code, body_name, "institute", None).kind = "testing_body"
     db.flush()
 
 

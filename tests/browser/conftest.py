@@ -68,7 +68,7 @@ def _free_port():
 
 def _create_demo_users():
     from app.auth.accounts import create_user
-    from app.seed.reference import DEPARTMENTS, unit_by_code
+    from app.seed.reference import DEPARTMENTS, TESTING_BODIES, unit_by_code
 
     for short, code in UNITS.items():
         unit = unit_by_code(code)
@@ -77,6 +77,8 @@ def _create_demo_users():
             create_user(f"{short}_{d}", DEMO_PASSWORD, f"{unit.name[:-7]}{name}经办人", unit, [dept])
             create_user(f"{short}_{d}_head", DEMO_PASSWORD, f"{unit.name[:-7]}{name}负责人", unit, [dept],
                         ["staff", "supervisor"])
+    for n, (code, name) in enumerate(TESTING_BODIES, start=1):
+        create_user(f"jc{n}_lab", DEMO_PASSWORD, f"{name}检验员", unit_by_code(code), ["testing_body"])
     create_user("admin", DEMO_PASSWORD, "流程管理员", unit_by_code("350000"), ["it_office"],
                 ["process_admin", "system_admin", "supervisor"])
 

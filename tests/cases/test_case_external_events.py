@@ -35,7 +35,7 @@ def register(client, case_id, **form):
     return client.post(f"/cases/{case_id}/external", data=data)
 
 
-def test_clerk_registers_objection_and_the_retest_goes_to_the_testing_body(notified, make_user, login_as):
+def test_clerk_registers_objection_and_the_retest_is_to_be_engaged(notified, make_user, login_as):
     case = notified.case
     clerk = make_user("350121", departments=("quality_supervision",))
     client = login_as(clerk)
@@ -49,8 +49,9 @@ def test_clerk_registers_objection_and_the_retest_goes_to_the_testing_body(notif
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}#external")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "已登记异议申请，流程已据此继续办理" in page
-    retest = [t for t in ready(case.id) if t.spec_name == "fs_retest"]
-    assert retest and retest[0].department_code == "testing_body" and retest[0].org_unit_id == case.org_unit_id
+    # The bureau engages a testing body other than the first lab for the retest.
+    retest = [t for t in ready(case.id) if t.spec_name == "fs_assign_retest"]
+    assert retest and retest[0].department_code == "quality_supervision" and retest[0].org_unit_id == case.org_unit_id
     events = {e.event_type: e for e in db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))}
     assert events["external_event_registered"].actor_id == clerk.id
     assert "对绝缘电阻项目提出异议" in events["external_event_registered"].summary
@@ -73,13 +74,13 @@ def test_other_city_gets_404_and_a_credit_clerk_without_a_task_403(notified, mak
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "仅承办过本案环节的科室人员可以登记" in html and 'name="received_date"' not in html
     assert register(client, case.id).status_code == 403
-    assert not [t for t in ready(case.id) if t.spec_name == "fs_retest"]
+    assert not [t for t in ready(case.id) if t.spec_name == "fs_assign_retest"]
 
 
 def test_city_clerk_of_the_department_may_register_for_a_county_case(notified, make_user, login_as):
     client = login_as(make_user("350100", departments=("quality_supervision",)))
     assert register(client, notified.case.id).status_code == 302
-    assert "fs_retest" in [t.spec_name for t in ready(notified.case.id)]
+    assert "fs_assign_retest" in [t.spec_name for t in ready(notified.case.id)]
 
 
 def test_bad_input_is_refused_with_what_was_typed_kept(notified, make_user, make_case, login_as):
@@ -104,7 +105,7 @@ def test_bad_input_is_refused_with_what_was_typed_kept(notified, make_user, make
     foreign = list_attachments(other.id)[0].id
     response = register(client, case.id, attachment_ids=[str(foreign)])
     assert response.status_code == 400 and "所选附件不属于本案" in response.get_data(as_text=True)
-    assert not [t for t in ready(case.id) if t.spec_name == "fs_retest"]
+    assert not [t for t in ready(case.id) if t.spec_name == "fs_assign_retest"]
     # The case's own document is accepted and travels in the payload.
     client.post(f"/cases/{case.id}/attachments", data={"file": (io.BytesIO(b"%PDF-1.4 letter"), "objection.pdf")})
     own = list_attachments(case.id)[0].id
@@ -119,7 +120,7 @@ def test_posting_needs_the_csrf_token(csrf_enabled, notified, make_user):
     user = make_user("350121", departments=("quality_supervision",))
     client.post("/login", data={"username": user.username, "password": "pw-123456"})
     assert register(client, notified.case.id).status_code == 400
-    assert not [t for t in ready(notified.case.id) if t.spec_name == "fs_retest"]
+    assert not [t for t in ready(notified.case.id) if t.spec_name == "fs_assign_retest"]
 
 
 def test_hearing_request_before_the_pre_decision_notice_is_stored_then_delivered(library, clock, make_case,

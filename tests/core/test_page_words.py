@@ -19,6 +19,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Elements that hold the interface's own words (data sits in td/dd/h1 and links).
 CHROME = {"h2", "h3", "th", "label", "button", "legend", "dt", "nav", "summary"}
 SKIP = {"script", "style", "template", "textarea", "select", "option"}
+HEAD_PAGES = ["/supervision/overdue", "/supervision/listed?status=all", "/cases/", "/reports/dashboard", "/reports/"]
 START = {
     "enterprise_uscc": "91350100M000100Y43", "enterprise_name": "福州某某电器有限公司", "sample_no": "YP-W1",
     "test_report_no": "BG-W1", "test_lab": "福建省产品质量检验研究院", "test_date": day(-5),
@@ -81,9 +82,13 @@ def walked(db_session, make_user, login_as):
         assert not errors
         complete_task(task.id, clerk, clean)
         done.append(task)
-    db_session.commit()
     head = make_user("350121", roles=("staff", "supervisor"))
-    return {"case": case, "clerk": clerk, "head": head, "done": done, "client": client}
+    # The head proposes listed supervision from the board: a follow-up case with its listing facts.
+    from app.supervision.services import open_listed_supervision
+
+    listing = db_session.get(Case, open_listed_supervision(case.id, head, "重大质量安全隐患", None))
+    db_session.commit()
+    return {"case": case, "clerk": clerk, "head": head, "done": done, "client": client, "listing": listing}
 
 
 def _pages(walked):
@@ -121,7 +126,7 @@ def _raw_keys(pages):
 
 @pytest.mark.parametrize("locale", ["zh_Hans_CN", "en"])
 def test_no_raw_key_on_the_key_pages(walked, login_as, db_session, locale):
-    for who, extra in (("clerk", []), ("head", ["/supervision/overdue", "/supervision/listed"])):
+    for who, extra in (("clerk", []), ("head", HEAD_PAGES + [f"/cases/{walked['listing'].id}"])):
         client = login_as(walked[who])
         client.post("/locale", data={"locale": locale})
         pages = _visit(client, _pages(walked) + extra)
@@ -141,7 +146,7 @@ def _data_words(db_session, walked):
 
 def test_no_chinese_in_the_english_interface_words(walked, login_as, db_session):
     data = _data_words(db_session, walked)
-    for who, extra in (("clerk", []), ("head", ["/supervision/overdue", "/supervision/listed"])):
+    for who, extra in (("clerk", []), ("head", HEAD_PAGES + [f"/cases/{walked['listing'].id}"])):
         client = login_as(walked[who])
         client.post("/locale", data={"locale": "en"})
         pages = _visit(client, _pages(walked) + extra)

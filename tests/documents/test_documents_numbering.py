@@ -101,3 +101,8 @@ def test_the_test_result_notice_is_merged_from_the_sampling_facts(hazard_case, c
     text = docx_text(issue_document(case, clerk, "inspection_result_notice").current.content)
     assert "样品编号：SC2026350001" in text and "FJQI-2026-00001" in text and "福建省产品质量检验研究院" in text
     assert "导体电阻（标准要求 ≤1.83 Ω/km，实测 2.31 Ω/km）" in text
+
+
+def test_markup_in_the_clerks_text_stays_text(hazard_case, clerk):
+    doc = issue_document(hazard_case(), clerk, "penalty_decision", "罚款<5万元>&没收违法所得")
+    assert "罚款<5万元>&没收违法所得" in docx_text(doc.current.content)

@@ -94,3 +94,10 @@ def test_the_timeline_names_document_events(hazard_case, clerk, client, login_as
     client.post(f"/documents/case/{case.id}", data={"kind": "interview_notice"})
     timeline = client.get(f"/cases/{case.id}").get_data(as_text=True).split('id="timeline"')[1]
     assert "制作文书" in timeline and "document_issued" not in timeline
+
+
+def test_a_template_reaching_into_python_is_refused(make_user, client, login_as):
+    login_as(make_user("350000", ("it_office",), ("process_admin",)))
+    evil = _template_with("{{ number.__class__.__mro__[1].__subclasses__() }}")
+    resp = client.post("/documents/templates", data={"kind": "penalty_decision", "file": (io.BytesIO(evil), "e.docx")})
+    assert resp.status_code == 400 and "模板无法生成文书" in resp.get_data(as_text=True)

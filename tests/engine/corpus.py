@@ -34,9 +34,10 @@ def multi_process(main="corpus_main", sub="corpus_sub", title="主流程"):
 </bpmn:definitions>"""
 
 
-def event_subprocesses(key="corpus_esp", error_start=False, interrupting=False):
-    """A user task with a non-interrupting timer-start and an interrupting message-start event subprocess;
-    `error_start` adds an error-start one (refused: SpiffWorkflow would start it at once)."""
+def event_subprocesses(key="corpus_esp", error_start="", interrupting=False):
+    """A user task with a non-interrupting timer-start and a message-start event subprocess; `error_start`
+    ("errorEventDefinition", or another definition to see it refused) adds a path throwing err_check and an
+    event subprocess started by it."""
     body = f"""
     <bpmn:startEvent id="start"/>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
@@ -62,9 +63,17 @@ def event_subprocesses(key="corpus_esp", error_start=False, interrupting=False):
       <bpmn:endEvent id="m_end"/>
     </bpmn:subProcess>"""
     if error_start:
+        body = body.replace('<bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>', """
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="gw"/>
+    <bpmn:exclusiveGateway id="gw" name="是否出错" default="f_ok"/>
+    <bpmn:sequenceFlow id="f_fail" sourceRef="gw" targetRef="raise_error">
+      <bpmn:conditionExpression>fail</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_ok" sourceRef="gw" targetRef="end"/>
+    <bpmn:endEvent id="raise_error" name="抛出错误"><bpmn:errorEventDefinition errorRef="err_check"/></bpmn:endEvent>""")
         body += f"""
     <bpmn:subProcess id="on_error" name="错误处理" triggeredByEvent="true">
-      <bpmn:startEvent id="e_start" name="检查出错" isInterrupting="false"><bpmn:errorEventDefinition errorRef="err_check"/></bpmn:startEvent>
+      <bpmn:startEvent id="e_start" name="检查出错"><bpmn:{error_start} errorRef="err_check"/></bpmn:startEvent>
       <bpmn:sequenceFlow id="e1" sourceRef="e_start" targetRef="e_task"/>
       <bpmn:userTask id="e_task" name="处理错误">{props("enforcement")}</bpmn:userTask>
       <bpmn:sequenceFlow id="e2" sourceRef="e_task" targetRef="e_end"/>

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from app.engine import service
 from app.engine.errors import DeployError
 from app.engine.models import HumanTask, ProcessInstance
-from tests.dates import today
 from tests.engine import corpus, samples
 
 
@@ -147,8 +146,28 @@ def test_untriggered_timer_event_subprocess_does_not_keep_the_instance_alive(db_
     assert instance_of(db_session, case.id).next_timer_at is None
 
 
-def test_error_start_event_subprocess_refused(db_session, deploy_xml):
-    [problem] = refused(deploy_xml, corpus.event_subprocesses(error_start=True))
+def test_error_start_event_subprocess_takes_over_when_the_error_is_thrown(db_session, deploy_xml, make_case,
+                                                                         make_user):
+    [result] = deploy_xml(corpus.event_subprocesses(error_start="errorEventDefinition"))
+    clerk = make_user("350121", ["quality_supervision"])
+    head = make_user("350121", ["enforcement"])
+    case = make_case(result.key)
+    [task] = ready(db_session, case.id)  # the error subprocess waits: nothing runs before the error
+    assert task.spec_name == "work"
+    service.complete_task(task.id, clerk, {"fail": True})
+    [handler] = ready(db_session, case.id)
+    assert handler.spec_name == "e_task"
+    assert service.complete_task(handler.id, head, {}).status == "completed"
+    # Without the error the event subprocess never runs and the instance ends.
+    case = make_case(result.key)
+    [task] = ready(db_session, case.id)
+    assert service.complete_task(task.id, clerk, {"fail": False}).status == "completed"
+
+
+def test_escalation_start_event_subprocess_refused(db_session, deploy_xml):
+    xml = corpus.event_subprocesses(error_start="escalationEventDefinition").replace(
+        'escalationEventDefinition errorRef="err_check"', 'escalationEventDefinition')
+    problem = refused(deploy_xml, xml)[0]
     assert problem.element == "e_start" and "错误处理" in problem.message
 
 
@@ -216,7 +235,6 @@ def test_small_strings_still_build(db_session, deploy_xml, make_case, make_user)
     clerk = make_user("350121", ["quality_supervision"])
     [task] = ready(db_session, make_case(result.key).id)
     assert service.complete_task(task.id, clerk, {}).status == "completed"
-    assert today() is not None
 
 
 def test_spiff_service_task_findings_are_all_chinese(db_session, deploy_xml):

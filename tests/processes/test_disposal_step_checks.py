@@ -3,6 +3,7 @@ from app.cases.step_checks import step_problems
 from app.formdefs.registry import get_registry
 from app.inbox.services import submit_task
 from app.seed.autofill import sample_form_data
+from app.seed.reference import unit_by_code
 from tests.processes.test_failed_sample_disposal import open_disposal, register
 
 
@@ -17,6 +18,7 @@ def to_retest(case):
     register(case)
     case.complete("fs_notice", notice_date="2026-03-02", notice_served_date="2026-03-03")
     case.message("objection", reason="申请复检")
+    case.complete("fs_assign_retest", retest_body_code="JC0004")
 
 
 def test_retest_by_the_first_lab_is_refused_beside_the_field(clock, open_case_for):
@@ -30,6 +32,17 @@ def test_retest_by_the_first_lab_is_refused_beside_the_field(clock, open_case_fo
                      retest_conclusion="fail")
     assert outcome.errors == {}
     assert "fs_orders" in case.ready_names()
+
+
+def test_engaging_the_first_lab_for_the_retest_is_refused(clock, open_case_for):
+    case = open_disposal(open_case_for)
+    register(case)
+    case.complete("fs_notice", notice_date="2026-03-02", notice_served_date="2026-03-03")
+    case.message("objection", reason="申请复检")
+    outcome = submit(case, "fs_assign_retest", retest_body_code="JC0001", retest_entrust_date="2026-03-04")
+    assert outcome.errors == {"retest_body_code": ["复检须由初检机构（福建省产品质量检验研究院）以外的检验机构承担"]}
+    assert submit(case, "fs_assign_retest", retest_body_code="JC0003", retest_entrust_date="2026-03-04").errors == {}
+    assert case.task("fs_retest").org_unit_id == unit_by_code("JC0003").id
 
 
 def test_every_problem_is_reported_at_once(clock, open_case_for):

@@ -68,8 +68,11 @@ def test_objection_upheld_by_the_retest_withdraws_the_orders_and_ends_the_lead_c
     case.complete("fs_stop_sale", stop_sale_order_date="2026-03-02")
     assert case.ready_names() == ["fs_traceback", "pc_lead_check"]
     case.message("objection", applicant="福建某某电器有限公司", reason="对绝缘电阻项目有异议")
+    assert routed(case.task("fs_assign_retest"))[:2] == ("quality_supervision", "350121")
+    case.complete("fs_assign_retest", retest_body_code="JC0004", retest_entrust_date="2026-03-03")
+    # The retest goes to the engaged testing body's own inbox, not to a department of the bureau.
     retest = case.task("fs_retest")
-    assert routed(retest) == ("testing_body", "350121", date(2026, 3, 23))
+    assert routed(retest) == ("testing_body", "JC0004", date(2026, 3, 23))
     lead_check = case.task("pc_lead_check")
     case.complete("fs_retest", retest_lab="国家电线电缆质量检验检测中心", retest_date="2026-03-10",
                   retest_conclusion="pass")
@@ -93,7 +96,8 @@ def test_objection_rejected_by_the_retest_leads_to_the_order_to_rectify(clock, o
     case.message("objection", reason="企业收到抽样单后即提出异议")
     assert case.ready_names() == ["fs_register"]
     notify(case, "2026-03-03")
-    assert case.ready_names() == ["fs_retest", "fs_stop_sale", "fs_traceback", "pc_lead_check"]
+    assert case.ready_names() == ["fs_assign_retest", "fs_stop_sale", "fs_traceback", "pc_lead_check"]
+    case.complete("fs_assign_retest")
     case.complete("fs_retest", retest_lab="国家电线电缆质量检验检测中心", retest_date="2026-03-10",
                   retest_conclusion="fail")
     # The other tracks are untouched by a failed retest.
@@ -123,8 +127,14 @@ def test_trace_back_to_another_county_sends_an_assist_request_to_that_bureau(clo
         ("350121", "晋江某某线缆有限公司")
     row = assist.task("ar_handle")
     assert (row.department_code, unit_code(row)) == ("quality_supervision", "350582")
-    assist.complete("ar_handle", assist_received_date="2026-03-03", assist_reply_date="2026-03-10")
+    assist.complete("ar_handle", assist_received_date="2026-03-03", assist_reply_date="2026-03-10",
+                    assist_findings="该批次产品系委托加工，已责令停止生产")
     assert assist.status() == ("closed", "completed")
+    # The sending bureau sees the reply in its own case's timeline.
+    [reply] = db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.case.id,
+                                                 CaseEvent.event_type == "assist_replied")).all()
+    assert reply.summary == f"晋江市市场监督管理局（{assist.case.number}）"
+    assert reply.data["findings"] == "该批次产品系委托加工，已责令停止生产"
 
 
 def test_trace_back_to_another_province_records_a_letter(clock, open_case_for):
@@ -188,6 +198,7 @@ def fail_recheck(case):
     """Objection, failed retest, orders without recall, failed re-check; ends at the province."""
     notify(case, "2026-03-03")
     case.message("objection", reason="申请复检")
+    case.complete("fs_assign_retest")
     case.complete("fs_retest", retest_lab="国家电线电缆质量检验检测中心", retest_date="2026-03-04",
                   retest_conclusion="fail")
     case.complete("fs_orders", rectify_order_date="2026-03-04", recall_needed=False)

@@ -1,5 +1,5 @@
 """监督抽查任务 (supervision_sampling): plan, sampling, testing, report; one disposal case per failed batch."""
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -45,14 +45,15 @@ def run_to_report(open_case_for, clock):
     case = open_case_for(KIND, "350100", facts=dict(FACTS), product_category="wire_cable", is_key_product=True)
     assert case.ready_names() == ["ss_plan"]
     assert_task(case, "ss_plan", date(2026, 3, 9), "quality_supervision")
-    case.complete("ss_plan")
+    case.complete("ss_plan", testing_body_code="JC0003")
+    # The engaged testing body (an outside institution with its own accounts) samples, tests and reports.
     # Saturday 4 April 2026 is in the Qingming holiday (4-6 April): the sampling is due Tuesday 7 April.
-    assert_task(case, "ss_sampling", date(2026, 4, 7), "testing_body")
+    assert_task(case, "ss_sampling", date(2026, 4, 7), "testing_body", "JC0003")
     case.travel(clock, timedelta(days=14))  # Monday 16 March
     case.complete("ss_sampling")
-    assert_task(case, "ss_testing", date(2026, 4, 14), "testing_body")  # 20 WD, Qingming 4-6 April off
+    assert_task(case, "ss_testing", date(2026, 4, 14), "testing_body", "JC0003")  # 20 WD, Qingming 4-6 April off
     case.complete("ss_testing")
-    assert_task(case, "ss_report", date(2026, 3, 23), "testing_body")
+    assert_task(case, "ss_report", date(2026, 3, 23), "testing_body", "JC0003")
     return case
 
 
@@ -71,7 +72,9 @@ def test_one_failed_batch_opens_one_disposal_case_with_its_facts(library, clock,
     case = run_to_report(open_case_for, clock)
     good, bad = make_enterprise(), make_enterprise()
     case.complete("ss_report", test_lab="福建省产品质量检验研究院", report_date="2026-03-16", is_food=False,
-                  batches=[batch(good, 1, "pass"), batch(bad, 2, "fail", is_consumer_product=True)])
+                  batches=[batch(good, 1, "pass"), batch(bad, 2, "fail", is_consumer_product=True, brand="闽缆",
+                                                         model_spec="BV 2.5mm²", batch_or_date="2026-01-08",
+                                                         standard="GB/T 5023.3-2008")])
     disposal = case.follow_up("failed_sample_disposal")
     facts = disposal.case.facts
     assert (facts["sample_no"], facts["test_report_no"], facts["test_lab"], facts["test_date"]) == \
@@ -81,6 +84,9 @@ def test_one_failed_batch_opens_one_disposal_case_with_its_facts(library, clock,
     assert (facts["is_food"], facts["is_consumer_product"], facts["goods_value"]) == (False, True, 12800.0)
     assert disposal.case.enterprise_id == bad.id
     assert (disposal.case.product_category, disposal.case.is_key_product) == ("wire_cable", True)
+    # The product's record fields (DOMAIN.md section 4) travel with the failed batch.
+    assert (facts["brand"], facts["model_spec"], facts["batch_or_date"], facts["standard"]) == \
+        ("闽缆", "BV 2.5mm²", "2026-01-08", "GB/T 5023.3-2008")
     # The disposal runs in the bureau of the enterprise's registered region (闽侯县, 350121); the city
     # bureau that organised the sampling is recorded and follows it.
     assert disposal.case.org_unit_id == unit_by_code("350121").id
@@ -119,8 +125,10 @@ def test_failed_batch_without_a_named_item_opens_a_case_with_no_failed_items(lib
 def test_province_sampling_failure_is_handed_to_the_enterprise_county_bureau(library, clock, open_case_for,
                                                                               make_enterprise):
     case = open_case_for(KIND, "350000", facts=dict(FACTS), product_category="wire_cable", is_key_product=True)
-    for step in ("ss_plan", "ss_sampling", "ss_testing"):
-        assert case.task(step).org_unit_id == unit_by_code("350000").id
+    assert case.task("ss_plan").org_unit_id == unit_by_code("350000").id
+    case.complete("ss_plan", testing_body_code="JC0001")
+    for step in ("ss_sampling", "ss_testing"):
+        assert case.task(step).org_unit_id == unit_by_code("JC0001").id
         case.complete(step)
     producer = make_enterprise()
     producer.region_code = "350582"  # 晋江市
@@ -152,8 +160,8 @@ def test_circulation_sampling_of_consumer_protection_is_planned_and_summed_up_th
     facts = {**FACTS, "issuing_department": "consumer_protection", "sampling_link": "circulation"}
     case = open_case_for(KIND, "350100", facts=facts, product_category="other")
     assert_task(case, "ss_plan_cp", date(2026, 3, 9), "consumer_protection")
-    case.complete("ss_plan_cp")
-    assert_task(case, "ss_sampling", date(2026, 4, 7), "testing_body")
+    case.complete("ss_plan_cp", testing_body_code="JC0002")
+    assert_task(case, "ss_sampling", date(2026, 4, 7), "testing_body", "JC0002")
     for step in ("ss_sampling", "ss_testing"):
         case.complete(step)
     case.complete("ss_report", batches=[batch(make_enterprise(), 3, "pass")])
@@ -161,3 +169,52 @@ def test_circulation_sampling_of_consumer_protection_is_planned_and_summed_up_th
     assert case.task("ss_summary_cp").department_code == "consumer_protection"
     case.complete("ss_summary_cp")
     assert case.status() == ("closed", "completed")
+
+
+def sample_row(ent, product="聚氯乙烯绝缘电缆1号"):
+    return {"sample_no": "CY001", "enterprise_uscc": ent.uscc, "enterprise_name": ent.name, "product_name": product,
+            "brand": "闽缆", "model_spec": "BV 2.5mm²", "batch_or_date": "2026-01-08", "standard": "GB/T 5023.3-2008",
+            "place_or_url": "闽侯县上街镇成品仓库", "backup_sample": True}
+
+
+def test_sampling_record_warns_on_repeat_within_6_months_and_late_food_samples(library, clock, open_case_for,
+                                                                               make_enterprise):
+    from app.cases.sampling_checks import sampling_warnings
+
+    ent = make_enterprise()
+    first = open_case_for(KIND, "350100", facts=dict(FACTS))
+    first.complete("ss_plan", testing_body_code="JC0003")
+    first.complete("ss_sampling", sampling_date="2026-03-02", lab_received_date="2026-03-03",
+                   samples=[sample_row(ent)])
+    assert first.case.facts["samples"][0]["brand"] == "闽缆"
+    clock.move_to(datetime(2026, 8, 3, 1, 0, tzinfo=UTC))  # five months later
+    again = open_case_for(KIND, "350100", facts=dict(FACTS)).case
+    other_bureau = open_case_for(KIND, "350200", facts=dict(FACTS)).case
+    warnings = sampling_warnings(again.id, "ss_sampling", {"samples": [sample_row(ent)]})
+    assert warnings == [f"本局6个月内已抽查过{ent.name}的聚氯乙烯绝缘电缆1号（{first.case.number}），同一产品不宜重复抽查"]
+    assert sampling_warnings(other_bureau.id, "ss_sampling", {"samples": [sample_row(ent)]}) == []
+    assert sampling_warnings(again.id, "ss_sampling", {"samples": [sample_row(ent, "另一产品")]}) == []
+    clock.move_to(datetime(2026, 9, 10, 1, 0, tzinfo=UTC))  # more than 6 months after the first
+    assert sampling_warnings(again.id, "ss_sampling", {"samples": [sample_row(ent)]}) == []
+    # Food samples taken Monday 03-02 must reach the lab by Monday 03-09 (5 working days).
+    late = {"is_food_sample": True, "sampling_date": "2026-03-02", "lab_received_date": "2026-03-10"}
+    assert sampling_warnings(again.id, "ss_sampling", late) == \
+        ["食品样品应在抽样后5个工作日内（2026-03-09前）送达检验机构，本次于2026-03-10送达"]
+    assert sampling_warnings(again.id, "ss_sampling", {**late, "lab_received_date": "2026-03-09"}) == []
+    assert sampling_warnings(again.id, "ss_sampling", {**late, "is_food_sample": False}) == []
+
+
+def test_the_engaged_testing_body_works_its_task_with_its_own_account(library, clock, open_case_for, make_user,
+                                                                      login_as):
+    case = open_case_for(KIND, "350100", facts=dict(FACTS))
+    case.complete("ss_plan", testing_body_code="JC0003")
+    task = case.task("ss_sampling")
+    engaged = login_as(make_user("JC0003", departments=("testing_body",)))
+    assert case.case.number in engaged.get("/inbox/department").get_data(as_text=True)
+    assert engaged.get(f"/inbox/tasks/{task.id}").status_code == 200
+    # Another institution, and the bureau's own testing-body department, do not receive it.
+    other = login_as(make_user("JC0001", departments=("testing_body",)))
+    assert case.case.number not in other.get("/inbox/department").get_data(as_text=True)
+    assert other.get(f"/inbox/tasks/{task.id}").status_code == 403
+    bureau_lab = login_as(make_user("350100", departments=("testing_body",)))
+    assert case.case.number not in bureau_lab.get("/inbox/department").get_data(as_text=True)

@@ -112,3 +112,15 @@ def test_province_report_sums_what_the_cities_submitted_beside_its_recomputed_fi
         next(n for n in names if n.endswith("封面.xlsx")))))["报送封面"]
     values = {r[0]: r[1] for r in cover.iter_rows(values_only=True)}
     assert values["报送单位"] == "福建省市场监督管理局" and "福州市市场监督管理局" in values["下级已报送"]
+    # Submitting freezes what the cities had submitted: a later return of Xiamen's report does not change it.
+    with freeze_time("2026-11-19 06:00"):
+        assert client.post(f"/reports/{province.id}/submit").status_code == 303
+        login_as(make_user("350000", roles=("staff", "supervisor")))
+        xiamen = _report(db_session, "350200")
+        xiamen.status = "draft"  # as if returned (by Xiamen's upper bureau, the province)
+        db_session.flush()
+        html = client.get(f"/reports/{province.id}").get_data(as_text=True)
+        frozen = province.figures["children"]
+        assert {r["code"]: r["submitted"] for r in frozen["rows"]}["350200"] is True
+        assert children_breakdown(province)["sum"]["listings"] == 1  # the live view has lost Xiamen
+        assert 'data-key="listings" class="rp-differs"' in html

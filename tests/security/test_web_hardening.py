@@ -178,3 +178,37 @@ def test_database_range_errors_render_404_after_a_rollback(database_url, tmp_pat
             response = client.get(f"/boom/{kind}")
         assert response.status_code == 404 and "页面或记录不存在" in response.get_data(as_text=True)
     db.remove()
+
+
+def test_behind_a_proxy_the_throttle_uses_the_forwarded_client(database_url, tmp_path):
+    from app import create_app
+    from app.auth.accounts import create_user
+    from app.db import db, unit_of_work
+    from app.seed.reference import unit_by_code
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp_path), "PROXY_HOPS": 1,
+                      "LOGIN_MAX_FAILURES": 2})
+    with app.app_context(), unit_of_work():
+        user = create_user("proxied_user", "pw-123456", "代理用户", unit_by_code("350121"))
+        user_id = user.id
+    try:
+        client = app.test_client()
+        for _ in range(3):
+            client.post("/login", data={"username": "proxied_user", "password": "x"},
+                        headers={"X-Forwarded-For": "198.51.100.7"})
+        ok = app.test_client().post("/login", data={"username": "proxied_user", "password": "pw-123456"},
+                                    headers={"X-Forwarded-For": "192.0.2.10"})
+        assert ok.status_code == 302
+    finally:
+        with app.app_context():
+            from sqlalchemy import delete
+
+            from app.audit.models import CaseEvent
+            from app.auth.models import LoginThrottle, User
+
+            with unit_of_work():
+                db.execute(delete(LoginThrottle))
+                db.execute(delete(CaseEvent).where(CaseEvent.actor_id == user_id))
+                db.execute(delete(User).where(User.id == user_id))
+        db.remove()
