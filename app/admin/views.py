@@ -190,7 +190,9 @@ def _field_labels() -> dict:
             "outputs": _("出口"), "lane": _("泳道"), "cond_task_specs": _("条件分支"),
             "default_task_spec": _("默认流向"), "typename": _("元素类型"), "event_definition": _("事件定义"),
             "source": _("起点"), "target": _("终点"), "condition": _("条件表达式"), "dialect": _("建模方言"),
-            "script": _("脚本"), "prescript": _("前置脚本"), "postscript": _("后置脚本")}
+            "script": _("脚本"), "prescript": _("前置脚本"), "postscript": _("后置脚本"),
+            # Extension properties (spiffworkflow:property names), shown after the attribute they belong to.
+            "department": _("承办科室"), "formKey": _("表单"), "dueRule": _("办理期限"), "orgLevel": _("办理层级")}
 
 
 @bp.get("/processes/<key>/diff")

@@ -22,7 +22,7 @@ FACT_LABELS = {
 }
 
 # Facts that are identifiers for the software, not for people.
-TECHNICAL_FACTS = frozenset({"listed_by_user_id", "upper_consent_required"})
+TECHNICAL_FACTS = frozenset({"listed_by_user_id", "upper_consent_required", "listing_stage"})
 
 
 def fact_label(key) -> str:

@@ -87,6 +87,10 @@ def process_data(case: Case) -> dict:
     if case.kind == "failed_sample_disposal":
         # A repeated failure leads to an interview (约谈) of the enterprise.
         data["earlier_failures"] = _earlier_failures(case)
+    if case.kind == "listed_supervision":
+        # Entry step of the listing: a proposal still to be made unless the starter's facts say it was
+        # already made (proposed) or made and confirmed by the deciding bureau (confirmed).
+        data["listing_stage"] = "new"
     data.update(case.facts or {})
     return data
 

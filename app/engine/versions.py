@@ -8,6 +8,8 @@ from app.engine.serializer import SPEC_CACHE, serializer_for
 from app.errors import InvalidInput, NotFound
 
 BPMN = f"{{{bpmn_meta.BPMN_NS}}}"
+FLOW_PARTS = ("source", "target", "condition")
+MAX_VALUE_CHARS = 300  # a long script is shown cut, the diff page stays readable
 
 
 def _spec(definition):
@@ -55,7 +57,8 @@ def diff_definitions(old_definition_id, new_definition_id) -> dict:
     """Tasks and flows added, removed and changed from one version of a process to another.
 
     Returns {"added", "removed", "changed", "flows_added", "flows_removed", "flows_changed"}, each a
-    list of {id, name, type} (changed items also list the changed attribute names in `fields`).
+    list of {id, name, type} (changed items also list the changed attribute names in `fields`, and in
+    `changes` each changed value as {field, key, old, new}).
     """
     old, new = _load_pair(old_definition_id, new_definition_id)
     old_spec, new_spec = _spec(old), _spec(new)
@@ -66,19 +69,23 @@ def diff_definitions(old_definition_id, new_definition_id) -> dict:
     result = {"added": [_item(news[i], new.meta) for i in news if i not in olds],
               "removed": [_item(olds[i], old.meta) for i in olds if i not in news], "changed": []}
     if old.dialect == new.dialect:
-        diff = SpecDiff(serializer_for(new.dialect).registry, old_spec, new_spec)
-        result["changed"] = [{**_item(new_s, new.meta), "fields": sorted(diff.comparisons.get(old_s) or [])}
+        registry = serializer_for(new.dialect).registry
+        diff = SpecDiff(registry, old_spec, new_spec)
+        result["changed"] = [{**_item(new_s, new.meta), "fields": sorted(diff.comparisons.get(old_s) or []),
+                              "changes": _changes(registry, old_s, new_s, sorted(diff.comparisons[old_s]))}
                              for old_s, new_s in diff.alignment.items()
                              if new_s is not None and _is_element(old_s) and old_s.bpmn_id == new_s.bpmn_id
                              and diff.comparisons.get(old_s)]
     else:
         # Specs of different dialects are different classes: only which elements exist compares.
-        result["changed"] = [{**_item(news[i], new.meta), "fields": ["dialect"]} for i in news if i in olds]
+        result["changed"] = [{**_item(news[i], new.meta), "fields": ["dialect"],
+                              "changes": [_change("dialect", "", old.dialect, new.dialect)]} for i in news if i in olds]
     old_flows, new_flows = _flows(old), _flows(new)
     result["flows_added"] = [_flow_item(f) for k, f in new_flows.items() if k not in old_flows]
     result["flows_removed"] = [_flow_item(f) for k, f in old_flows.items() if k not in new_flows]
     result["flows_changed"] = [
-        {**_flow_item(f), "fields": [a for a in ("source", "target", "condition") if f[a] != old_flows[k][a]]}
+        {**_flow_item(f), "fields": [a for a in FLOW_PARTS if f[a] != old_flows[k][a]],
+         "changes": [_change(a, "", old_flows[k][a], f[a]) for a in FLOW_PARTS if f[a] != old_flows[k][a]]}
         for k, f in new_flows.items() if k in old_flows and f != old_flows[k]]
     result["flows_changed"] = [f for f in result["flows_changed"] if f["fields"]]
     for key in result:
@@ -89,3 +96,42 @@ def diff_definitions(old_definition_id, new_definition_id) -> dict:
 def _flow_item(flow) -> dict:
     label = flow["name"] or f"{flow['source']} → {flow['target']}"
     return {"id": flow["id"], "name": label, "type": "sequenceFlow"}
+
+
+def _changes(registry, old_spec, new_spec, fields) -> list[dict]:
+    """Each changed attribute with its old and new value; nested parts (an extension property) one by one."""
+    old_data, new_data = registry.convert(old_spec), registry.convert(new_spec)
+    changes = []
+    for field in fields:
+        old_flat, new_flat = _flatten(old_data.get(field)), _flatten(new_data.get(field))
+        for key in sorted(set(old_flat) | set(new_flat)):
+            if old_flat.get(key) != new_flat.get(key):
+                changes.append(_change(field, key, old_flat.get(key), new_flat.get(key)))
+    return changes
+
+
+def _flatten(value, prefix="") -> dict:
+    """{dotted key: leaf value} of nested dicts; extension properties drop their "properties." prefix."""
+    if isinstance(value, dict) and value:
+        flat = {}
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix.removeprefix("properties."): value}
+
+
+def _change(field, key, old, new) -> dict:
+    return {"field": field, "key": key, "old": _text(old), "new": _text(new)}
+
+
+def _text(value) -> str:
+    """A value as one line of text ("" when absent); lists joined, dicts as their values."""
+    if value is None or value == {} or value == []:
+        return ""
+    if isinstance(value, list | tuple):
+        text = ", ".join(filter(None, (_text(v) for v in value)))
+    elif isinstance(value, dict):
+        text = " → ".join(filter(None, (_text(v) for v in value.values())))
+    else:
+        text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS] + "…"

@@ -14,6 +14,7 @@ from app.cases.categories import category_label
 from app.cases.fact_labels import option_labeller
 from app.cases.models import Case
 from app.cases.services import KIND_LABELS, open_follow_up_case
+from app.clock import local_today
 from app.db import db, utcnow
 from app.engine import tasks as task_ops
 from app.engine.models import HumanTask
@@ -242,8 +243,11 @@ def listing_level_for(user) -> str:
 
 
 def open_listed_supervision(case_id, actor, reason, due_date=None) -> int:
-    """Start listed supervision of a case (the listing process begins with the proposal): a follow-up
-    case of kind listed_supervision, audited on the parent case. Returns the new case's id."""
+    """Start listed supervision of a case: a follow-up case of kind listed_supervision, audited on the parent.
+
+    The head's listing is itself the proposal (ls_propose is not asked again): a county head's proposal
+    goes to its city bureau's decision; a city or province head's listing is the decision, so the case
+    starts at the rectification reports. Returns the new case's id."""
     case = listing_target(case_id, actor)
     level = listing_level_for(actor)
     if case.status != "open":
@@ -252,14 +256,20 @@ def open_listed_supervision(case_id, actor, reason, due_date=None) -> int:
         raise InvalidInput("该案件本身就是挂牌督办案件")
     if not reason.strip():
         raise InvalidInput("请填写挂牌督办理由")
+    confirmed = actor.org_unit.level in LISTING_LEVELS
+    # The facts ls_propose (and, when confirmed, ls_decide) would have written, so later steps read them.
     payload = {"reason": reason.strip(), "listing_level": level, "listing_reason": reason.strip(),
-               "listed_by_unit": actor.org_unit.name, "listed_by_user_id": actor.id,
+               "issue_summary": reason.strip(), "listed_by_unit": actor.org_unit.name,
+               "listed_by_user_id": actor.id, "listing_stage": "confirmed" if confirmed else "proposed",
                "title": f"挂牌督办：{case.title}"[:200]}
     if due_date:
-        payload["listing_due_date"] = due_date.isoformat()
+        payload.update(listing_due_date=due_date.isoformat(), rectification_deadline=due_date.isoformat())
+    if confirmed:
+        payload.update(listing_decision="list", listing_date=local_today().isoformat())
     new_id = open_follow_up_case(case.id, "listed_supervision", payload, actor.id)
     record_event("listed_supervision_opened", case_id=case.id, actor_id=actor.id, summary=case.number,
-                 data={"listing_case_id": new_id, "level": level, "reason": reason.strip()})
+                 data={"listing_case_id": new_id, "level": level, "reason": reason.strip(),
+                       "stage": payload["listing_stage"]})
     return new_id
 
 

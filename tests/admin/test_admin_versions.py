@@ -39,3 +39,21 @@ def test_diff_refuses_unknown_or_unrelated_versions(deploy_xml, bpmn, forms_dir)
         diff_definitions(a.definition_id, b.definition_id)
     with pytest.raises(NotFound):
         diff_definitions(a.definition_id, 987654)
+
+
+def test_diff_gives_old_and_new_value_of_each_change(deploy_xml, bpmn, forms_dir):
+    [v1] = deploy_xml(bpmn(), form_exists=lambda key: True)
+    changed = bpmn(condition="approved == True and score > 60").replace(
+        '<spiffworkflow:property name="department" value="quality_supervision"/>',
+        '<spiffworkflow:property name="department" value="enforcement"/>').replace('name="审核"', 'name="初审"')
+    [v2] = deploy_xml(changed, form_exists=lambda key: True)
+    diff = diff_definitions(v1.definition_id, v2.definition_id)
+    review = next(c for c in diff["changed"] if c["id"] == "review")
+    changes = {(c["field"], c["key"]): (c["old"], c["new"]) for c in review["changes"]}
+    assert changes[("extensions", "department")] == ("quality_supervision", "enforcement")
+    assert changes[("bpmn_name", "")] == ("审核", "初审")
+    assert ("extensions", "formKey") not in changes  # unchanged properties are not listed
+    flow = next(f for f in diff["flows_changed"] if f["id"] == "f_yes")
+    [condition] = flow["changes"]
+    assert condition["field"] == "condition" and condition["new"] == "approved == True and score > 60"
+    assert condition["old"] and condition["old"] != condition["new"]

@@ -116,3 +116,39 @@ def test_city_case_is_listed_and_accepted_by_its_own_city_bureau(library, clock,
     case.complete("ls_accept", acceptance_result="pass")
     case.complete("ls_delist_city", delisted=True)
     assert case.status() == ("closed", "completed")
+
+
+def test_proposal_already_made_starts_at_the_upper_bureaus_decision(library, clock, open_case_for):
+    # A county head's proposal from the listed-supervision board: ls_propose is not asked again.
+    case = open_case_for(KIND, "350121", facts={"reason": "重大隐患", "listing_stage": "proposed",
+                                                "listing_level": "city", "issue_summary": "重大隐患"})
+    assert case.ready_names() == ["ls_decide_city"]
+    assert_task(case, "ls_decide_city", "350100", date(2026, 3, 9))
+    case.complete("ls_decide_city", listing_decision="list")
+    assert_task(case, "ls_progress", "350121", date(2026, 3, 16))
+
+
+def test_proposal_to_the_province_goes_to_the_province(library, clock, open_case_for):
+    case = open_case_for(KIND, "350203", facts={"reason": "重大案件", "listing_stage": "proposed",
+                                                "listing_level": "province"})
+    assert case.ready_names() == ["ls_decide_province"]
+    assert_task(case, "ls_decide_province", "350000", date(2026, 3, 9))
+
+
+def test_confirmed_listing_starts_at_the_rectification_reports(library, clock, open_case_for):
+    # A city head's listing on the board is the decision itself: the case starts at the progress reports.
+    case = open_case_for(KIND, "350121", facts={"reason": "逾期未整改", "listing_stage": "confirmed",
+                                                "listing_level": "city", "listing_decision": "list"})
+    assert case.ready_names() == ["ls_progress"]
+    assert_task(case, "ls_progress", "350121", date(2026, 3, 16))
+    case.complete("ls_progress", rectification_done=True)
+    assert_task(case, "ls_accept", "350100", date(2026, 3, 23))
+    case.complete("ls_accept", acceptance_result="pass")
+    case.complete("ls_delist_city", delisted=True)
+    assert case.status() == ("closed", "completed")
+    assert case.case.facts["listing_stage"] == "confirmed" and case.case.facts["delisted"] is True
+
+
+def test_unknown_stage_falls_back_to_the_proposal(library, clock, open_case_for):
+    case = open_case_for(KIND, "350121", facts={"reason": "重大隐患", "listing_stage": "whatever"})
+    assert case.ready_names() == ["ls_propose"]

@@ -171,7 +171,7 @@ def test_city_head_lists_a_case_and_sees_it_on_the_listed_board(client, db_sessi
 def test_county_head_proposes_listing_to_the_city(client, db_session, world):
     login(client, world["mh_head"])
     form = client.get(f"/supervision/cases/{world['minhou'].id}/list").get_data(as_text=True)
-    assert "市局挂牌" in form and "提请挂牌" in form
+    assert "市局挂牌" in form and "提请挂牌" in form and "由市局作出是否挂牌的决定" in form
     response = client.post(f"/supervision/cases/{world['minhou'].id}/list", data={"reason": "重大隐患"})
     assert response.status_code == 302
     listed = db_session.scalar(select(Case).where(Case.kind == "listed_supervision"))

@@ -1,4 +1,5 @@
-/* Case page: render the instance's BPMN with bpmn-js (NavigatedViewer) and mark current/done steps. */
+/* Case page: render the instance's BPMN with bpmn-js (NavigatedViewer), mark current/done steps, open it at a
+   readable zoom centred on the current step. */
 (function () {
   "use strict";
   var box = document.getElementById("case-diagram");
@@ -29,7 +30,13 @@
       return viewer.importXML(data.xml).then(function () {
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");
-        canvas.zoom("fit-viewport", "auto");
+        // Fit-to-window makes a long process's labels unreadable: open at a readable zoom on the current step
+        // (drag or the zoom buttons to move; 适应窗口 shows it all).
+        if (window.QSFlowDiagramView) {
+          window.QSFlowDiagramView.openReadable(canvas, box, registry, data.ready || []);
+        } else {
+          canvas.zoom("fit-viewport", "auto");
+        }
         mark(canvas, registry, data.completed || [], "qs-done");
         mark(canvas, registry, data.ready || [], "qs-current");
         (data.call_activities || []).forEach(function (id) {

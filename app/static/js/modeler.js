@@ -247,8 +247,9 @@
   document.getElementById("btn-download").addEventListener("click", download);
 
   modeler.importXML(config.xml).then(function (result) {
-    // Fit big diagrams, but never blow up a new one-element diagram.
-    if (canvas.zoom("fit-viewport", "auto") > 1) { canvas.zoom(1, "auto"); }
+    // Fit beside the palette (it would cover the first tasks), never above 100 % nor below a readable zoom.
+    window.QSFlowDiagramView.fitBesidePalette(canvas, document.getElementById("canvas"),
+                                              window.QSFlowDiagramView.READABLE_SCALE);
     panel.show(null);
     setDirty(false);
     if (result.warnings && result.warnings.length) { setStatus("warning", T.importWarnings + result.warnings.length); }
