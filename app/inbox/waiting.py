@@ -15,8 +15,13 @@ def wait_text(wait) -> str:
     parts = []
     if wait.until is not None:
         parts.append(_("至 %(d)s", d=format_datetime(wait.until, "yyyy-MM-dd HH:mm")))
-    if wait.messages:
+    if wait.until is not None and wait.messages:
         parts.append(_("%(m)s可提前结束", m=_("或").join(wait.messages)))
+    elif wait.until is None:
+        # Without a deadline the message is the only way on; naming the wait itself again says nothing.
+        others = [m for m in wait.messages if m != wait.title]
+        if others:
+            parts.append(_("收到%(m)s后继续", m=_("或").join(others)))
     return wait.title + (_("（%(p)s）", p=_("；").join(parts)) if parts else "")
 
 
