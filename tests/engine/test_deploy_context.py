@@ -4,7 +4,7 @@ from tests.engine import samples
 
 def _process(key, calls=None):
     middle = (f'<bpmn:callActivity id="call" name="调用" calledElement="{calls}"/>' if calls
-              else '<bpmn:task id="call" name="办理"/>')
+              else '<bpmn:scriptTask id="call" name="办理"><bpmn:script>done = True</bpmn:script></bpmn:scriptTask>')
     return samples.HEAD.format(key=key) + f"""
   <bpmn:process id="{key}" name="{key}" isExecutable="true">
     <bpmn:startEvent id="start"/>

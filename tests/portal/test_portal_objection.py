@@ -30,5 +30,5 @@ def test_an_objection_in_the_window_reaches_the_retest(enterprise_user, make_cas
         assert "提交期限：2026-03-17" in page
         resp = client.post(f"/portal/cases/{case.id}/submit/objection", data={"note": "对导体电阻项目有异议，申请复检"})
         assert resp.status_code == 302
-        assert "fs_retest" in driver.ready_names()
+        assert "fs_assign_retest" in driver.ready_names()  # the objection engages a retest lab
         assert date(2026, 3, 2) == date.fromisoformat(driver.case.facts["notice_served_date"])
