@@ -39,7 +39,7 @@ def test_start_routes_task_to_county_department_with_working_day_deadline(db_ses
     # 5 working days after Mon 28 Sep 2026: 29, 30 Sep, (National Day 1-7 Oct), 8, 9 Oct and the
     # make-up working Saturday 10 Oct; due at the end of that day, Beijing time.
     assert task.due_at == datetime(2026, 10, 10, 15, 59, 59, tzinfo=UTC)
-    events = [e.event_type for e in db_session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))]
+    events = [e.event_type for e in db_session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))]
     assert events[:3] == ["case_opened", "instance_started", "task_created"]
 
 
