@@ -45,12 +45,6 @@ class CaseItem(MethodView):
         return queries.get_case_for(current_api_user(), case_id)
 
 
-def _start(kind, data):
-    service = {"failed_sample": intake.register_failed_sample, "risk_signal": intake.register_risk_signal,
-               "sampling": intake.start_sampling_task}[kind]
-    return service(current_api_user(), data)
-
-
 @blp.route("/failed-sample", methods=["POST"])
 @requires("tasks:work")
 @blp.arguments(FailedSampleSchema)
@@ -58,7 +52,7 @@ def _start(kind, data):
 @blp.doc(summary="登记不合格样品（启动不合格产品后处理）")
 def start_failed_sample(data):
     """Register a failed sample (starts failed_sample_disposal), validated as the web start form."""
-    return _start("failed_sample", data)
+    return intake.register_failed_sample(current_api_user(), data)
 
 
 @blp.route("/risk-signal", methods=["POST"])
@@ -68,7 +62,7 @@ def start_failed_sample(data):
 @blp.doc(summary="登记风险信号（启动风险监测预警）")
 def start_risk_signal(data):
     """Register a risk signal (starts risk_monitoring)."""
-    return _start("risk_signal", data)
+    return intake.register_risk_signal(current_api_user(), data)
 
 
 @blp.route("/sampling-task", methods=["POST"])
@@ -78,7 +72,7 @@ def start_risk_signal(data):
 @blp.doc(summary="发起监督抽查任务")
 def start_sampling(data):
     """Start a supervision sampling task (supervision_sampling)."""
-    return _start("sampling", data)
+    return intake.start_sampling_task(current_api_user(), data)
 
 
 @blp.route("/campaign", methods=["POST"])

@@ -1,4 +1,6 @@
 """/api/v1/sampling-results (e-CQS) and /api/v1/complaints (12315): JSON batches, per-row outcomes."""
+from collections import Counter
+
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
@@ -66,10 +68,7 @@ class ImportOut(Schema):
 
 
 def _counts(outcomes) -> dict:
-    out = {}
-    for o in outcomes:
-        out[o.outcome] = out.get(o.outcome, 0) + 1
-    return out
+    return dict(Counter(o.outcome for o in outcomes))
 
 
 @blp.route("/sampling-results", methods=["POST"])
