@@ -58,8 +58,10 @@ def as_amount(value) -> Decimal:
 
 def as_fen(value) -> int:
     """A money fact in fen (cents), rounded half up; unreadable or absurd values count as zero."""
-    fen = int((as_amount(value) * 100).quantize(Decimal(1), ROUND_HALF_UP))
-    return fen if abs(fen) < MAX_FEN else 0
+    amount = as_amount(value) * 100
+    if abs(amount) >= MAX_FEN:  # also keeps quantize() within its precision
+        return 0
+    return int(amount.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def is_true(value) -> bool:

@@ -7,7 +7,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.cases.exports import safe_cell
-from app.reports.statutory import FIGURE_ROWS
+from app.reports.scope import Period
+from app.reports.statutory import FIGURE_ROWS, summary_lists
 
 KIND_TITLES = {"weekly": "重点工业产品质量安全排查治理周报", "stage": "阶段性工作总结报表",
                "annual": "年度工作总结报表"}
@@ -71,14 +72,15 @@ def report_workbook(report) -> bytes:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"统计期：{report.period_start.isoformat()} 至 {report.period_end.isoformat()}"
     if not weekly:
+        lists = summary_lists(report.org_unit, Period(report.period_start, report.period_end))
         _sheet(wb, "分产品类别", [h for _k, h in CATEGORY_COLUMNS],
                [[float(r.get(k, 0)) if k == "fines" else r.get(k, "") for k, _h in CATEGORY_COLUMNS]
                 for r in figures.get("by_category", [])])
         _sheet(wb, "隐患清单", [h for _k, h in HAZARD_COLUMNS],
-               [[_label(k, r.get(k, "")) for k, _h in HAZARD_COLUMNS] for r in figures.get("hazards", [])])
+               [[_label(k, r.get(k, "")) for k, _h in HAZARD_COLUMNS] for r in lists["hazards"]])
         _sheet(wb, "案件清单", [h for _k, h in CASE_COLUMNS],
                [[CASE_STATUS_LABELS.get(r.get(k), r.get(k)) if k == "status" else r.get(k, "")
-                 for k, _h in CASE_COLUMNS] for r in figures.get("cases", [])])
+                 for k, _h in CASE_COLUMNS] for r in lists["cases"]])
     if report.remarks:
         _sheet(wb, "说明", ["审核说明"], [[report.remarks]])
     buf = BytesIO()

@@ -165,13 +165,13 @@ CATEGORY_KEYS = ("cases_opened", "enterprises_inspected", "hazards_found", "haza
                  "sampling_failed", "penalty_decisions", "fines")
 
 
-def hazard_list(unit, period: Period) -> list[dict]:
-    """Every hazard row found in the period, with its case and enterprise (only those cases' ledgers are read)."""
+def hazard_list(unit, period: Period, limit=None) -> list[dict]:
+    """The hazard rows found in the period (the first `limit`) with case and enterprise; reads only those ledgers."""
     stmt = (select(Case.id, Case.number, Case.product_category, Enterprise.name, Case.facts["hazards"])
             .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
             .where(*_scope(unit, period.end), _within(Case.tally_hazard_day, period),
                    Case.tally_hz_general + Case.tally_hz_major > 0)
-            .order_by(Case.opened_at, Case.id))
+            .order_by(Case.opened_at, Case.id).limit(limit))  # every such case has a row: enough cases
     out = []
     for case_id, number, category, enterprise, hazards in db.execute(stmt):
         for row in rows_of(hazards):
@@ -182,16 +182,16 @@ def hazard_list(unit, period: Period) -> list[dict]:
                         "measures": str(row.get("measures", "")), "owner": str(row.get("owner", "")),
                         "deadline": str(row.get("deadline", "") or ""),
                         "status": "fixed" if row.get("status") == "fixed" else "open"})
-    return out
+    return out[:limit]
 
 
-def case_list(unit, period: Period) -> list[dict]:
-    """Every case opened in the period, oldest first."""
+def case_list(unit, period: Period, limit=None) -> list[dict]:
+    """The cases opened in the period (the first `limit`), oldest first."""
     stmt = (select(Case.id, Case.number, Case.kind, Case.title, Enterprise.name, OrgUnit.name, Case.product_category,
                    Case.status, Case.tally_opened_day, Case.closed_at)
             .join(OrgUnit, OrgUnit.id == Case.org_unit_id).outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
             .where(*_scope(unit, period.end), _within(Case.tally_opened_day, period))
-            .order_by(Case.opened_at, Case.id))
+            .order_by(Case.opened_at, Case.id).limit(limit))
     return [{"case_id": r[0], "number": r[1], "kind": r[2], "kind_label": KIND_LABELS.get(r[2], r[2]),
              "title": r[3], "enterprise": r[4] or "", "org_unit": r[5], "category": category_label(r[6]),
              "status": r[7], "opened": r[8].isoformat(), "closed": local_date(r[9]).isoformat() if r[9] else ""}
@@ -216,11 +216,22 @@ def figure_filters(report) -> dict:
 
 
 def build_report_figures(kind: str, unit, period: Period, since: date | None = None) -> dict:
-    """The stored figures of a report: weekly = this week and cumulative (from `since`); summaries add tables."""
+    """The stored figures of a report: weekly = this week and cumulative (from `since`); summaries add the
+    per-class table. The hazard and case lists are read when shown (summary_lists): a province's year holds
+    tens of thousands of rows, 50 MB of JSON that no page shows at once."""
     if kind == "weekly":
         cumulative = cumulative_period(period, since)
         figures = period_figures(unit, {"period": period, "cumulative": cumulative})
         return {**figures, "since": cumulative.start.isoformat()}
     return {"cumulative": period_figures(unit, {"cumulative": period})["cumulative"],
-            "by_category": category_table(unit, period), "hazards": hazard_list(unit, period),
-            "cases": case_list(unit, period)}
+            "by_category": category_table(unit, period)}
+
+
+def summary_lists(unit, period: Period, limit=None) -> dict:
+    """A summary's attached lists as they stand now: hazards found and cases opened in the period (the first
+    `limit` of each), with how many there are in all."""
+    hazards, cases = db.execute(select(
+        _sum_if(_within(Case.tally_hazard_day, period), Case.tally_hz_general + Case.tally_hz_major),
+        _count_if(_within(Case.tally_opened_day, period))).where(*_scope(unit, period.end))).one()
+    return {"hazards": hazard_list(unit, period, limit), "cases": case_list(unit, period, limit),
+            "hazards_total": int(hazards), "cases_total": int(cases)}

@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.reports import services
 from app.reports.schemas import DashboardQuery, NewReportForm, RemarksForm, first_error
 from app.reports.scope import Period
-from app.reports.statutory import FIGURE_ROWS, figure_filters
+from app.reports.statutory import FIGURE_ROWS, figure_filters, summary_lists
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
@@ -108,9 +108,11 @@ def _render_show(report, status=200, **extra):
     from app.reports.upward import report_breakdown
 
     breakdown = report_breakdown(report)
+    lists = summary_lists(report.org_unit, Period(report.period_start, report.period_end), row_limit) \
+        if report.kind != "weekly" else None
     upper = report.org_unit.parent_id == current_user.org_unit_id
     return render_template("reports/show.html", report=report, figure_rows=FIGURE_ROWS, drill_urls=drill,
-                           row_limit=row_limit, can_review=services.can_review(current_user, report),
+                           row_limit=row_limit, lists=lists, can_review=services.can_review(current_user, report),
                            can_submit=services.can_submit(current_user, report), breakdown=breakdown,
                            can_return=upper and services.can_generate(current_user)
                            and current_user.has_role("supervisor") and report.status == "submitted",

@@ -144,3 +144,50 @@ def test_dashboard_in_english(client, make_user):
     html = client.get("/reports/dashboard").get_data(as_text=True)
     assert "Failed-sample disposal rate" in html and "Hazard close-out rate" in html
     assert "不合格产品处置率" not in html
+
+
+@freeze_time(NOW)
+def test_rolled_up_days_give_the_same_dashboard_and_today_still_counts(scene, db_session):
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from app.reports.models import TaskDayRolled
+    from app.reports.ontime import _roll_day, roll_up
+
+    def figures():
+        data = dashboard(unit_by_code("350100"), Period(date(2026, 1, 1), date(2026, 11, 19)), at(NOW))
+        return data["total"]["on_time"], [r["on_time"] for r in data["by_category"]], \
+            [w["on_time"] for w in data["trend"]]
+
+    live = figures()
+    assert roll_up(at(NOW)) > 0
+    assert db_session.scalar(select(func.max(TaskDayRolled.day))) == date(2026, 11, 18)  # today is not ended
+    assert figures() == live
+    assert roll_up(at(NOW)) == 0  # nothing has ended since
+    assert _roll_day(date(2026, 11, 3)) is False  # another scheduler rolled it up first: no double count
+    # A completion today is counted live beside the rolled-up days (the open case's task is long overdue).
+    service.complete_task(ready_task(db_session, scene["open"].id).id, scene["clerk"], {})
+    total, _cats, trend = figures()
+    assert (total["completed"], total["on_time"]) == (3, 1)
+    assert trend[-1]["completed"] == 1 and trend[-1]["on_time"] == 0
+
+
+def test_rollup_rebuild_and_the_scheduler_tick(scene, db_session, app):
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from app.reports.models import TaskDayTally
+    from app.reports.ontime import roll_up
+    from app.scheduler.runner import TICK_JOBS
+
+    assert roll_up in TICK_JOBS  # the scheduler rolls up every ended day on its own
+    with freeze_time(NOW):
+        roll_up(at(NOW))
+        rows = db_session.scalar(select(func.sum(TaskDayTally.completed)))
+        assert rows == 2
+        assert roll_up(at(NOW), rebuild=True) > 0
+        assert db_session.scalar(select(func.sum(TaskDayTally.completed))) == 2  # rebuilt, not doubled
+        data = dashboard(unit_by_code("350121"), Period(date(2026, 11, 1), date(2026, 11, 30)), at(NOW))
+        assert data["total"]["on_time"]["completed"] == 2

@@ -10,7 +10,7 @@ from app.engine.deploy import deploy_files
 from app.engine.models import HumanTask
 from app.reports.indicators import dashboard
 from app.reports.scope import Period
-from app.reports.statutory import build_report_figures
+from app.reports.statutory import build_report_figures, summary_lists
 from app.seed.reference import unit_by_code
 from tests.processes.conftest import PROCESSES, CaseDriver
 
@@ -55,7 +55,7 @@ def test_stage_summary_counts_what_the_process_recorded(investigated):
     assert (c["enterprises_self_inspected"], c["enterprises_inspected"]) == (1, 1)
     assert (c["hazards_found_general"], c["hazards_fixed_general"], c["hazards_found_major"]) == (1, 1, 0)
     assert (c["cases_opened"], c["cases_closed"]) == (1, 1)
-    assert [h["description"] for h in figures["hazards"]] == ["熄火保护缺失"]
+    assert [h["description"] for h in summary_lists(unit_by_code("350100"), STAGE_2026)["hazards"]] == ["熄火保护缺失"]
     assert [r["label"] for r in figures["by_category"]] == ["燃气器具"]
     province = build_report_figures("stage", unit_by_code("350000"), STAGE_2026)
     assert province["cumulative"]["hazards_found_major"] == 1 and province["cumulative"]["cases_closed"] == 2

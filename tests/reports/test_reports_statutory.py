@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from app.reports.scope import Period
 from app.reports.services import ensure_report
-from app.reports.statutory import FIGURE_ROWS, build_report_figures, weekly_period
+from app.reports.statutory import FIGURE_ROWS, build_report_figures, summary_lists, weekly_period
 from app.seed.reference import unit_by_code
 from tests.reports.report_helpers import at
 
@@ -116,15 +116,16 @@ def test_annual_summary_tables(campaign):
     period = ANNUAL_2026
     assert (period.start, period.end) == (date(2026, 1, 1), date(2026, 11, 5))
     figures = build_report_figures("annual", unit_by_code("350100"), period)
+    lists = summary_lists(unit_by_code("350100"), period)
     # Only what happened by November 5: case "a", two penalty cases (their decisions are dated later) and
     # the June sampling task; the October one's report is dated later.
     assert figures["cumulative"]["cases_opened"] == 5
     assert (figures["cumulative"]["sampling_batches"], figures["cumulative"]["sampling_failed"]) == (2, 1)
     assert figures["cumulative"]["hazards_found_major"] == 1
     assert figures["cumulative"]["penalty_decisions"] == 0
-    assert [c["number"] for c in figures["cases"]] == [campaign[k].number for k in (
+    assert [c["number"] for c in lists["cases"]] == [campaign[k].number for k in (
         "sampling_june", "no_penalty", "penalty", "a", "sampling_late_report")]
-    assert [(h["description"], h["severity"], h["status"]) for h in figures["hazards"]] == [
+    assert [(h["description"], h["severity"], h["status"]) for h in lists["hazards"]] == [
         ("充电器过热", "general", "fixed"), ("电池无 3C", "major", "open")]
     table = {r["category"]: r for r in figures["by_category"]}
     # June's cement batch counts as cement, October's (reported November 17) not at all.

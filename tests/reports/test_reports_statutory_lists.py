@@ -4,7 +4,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from app.reports.scope import Period
-from app.reports.statutory import build_report_figures
+from app.reports.statutory import build_report_figures, summary_lists
 from app.seed.reference import unit_by_code
 
 # Summary periods as a campaign sets them (the 2022 notice's dates, in 2026).
@@ -24,13 +24,14 @@ def test_lists_name_the_bureau_and_enterprise(db_session, case_at, make_enterpri
     outside = case_at("2026-04-02 02:00", "recall", "350203")
     db_session.flush()
     figures = build_report_figures("annual", unit_by_code("350100"), ANNUAL_2026)
-    rows = {c["number"]: c for c in figures["cases"]}
+    lists = summary_lists(unit_by_code("350100"), ANNUAL_2026)
+    rows = {c["number"]: c for c in lists["cases"]}
     assert outside.number not in rows
     assert (rows[with_ent.number]["enterprise"], rows[with_ent.number]["org_unit"]) == (
         maker.name, unit_by_code("350121").name)
     assert (rows[city.number]["enterprise"], rows[city.number]["org_unit"]) == ("", unit_by_code("350100").name)
     assert rows[city.number]["opened"] == date(2026, 4, 2).isoformat() and rows[city.number]["closed"] == ""
-    assert [(h["case_number"], h["enterprise"], h["severity"]) for h in figures["hazards"]] == [
+    assert [(h["case_number"], h["enterprise"], h["severity"]) for h in lists["hazards"]] == [
         (with_ent.number, maker.name, "major")]
     assert figures["cumulative"]["fines"] == "0.00" and figures["cumulative"]["penalty_decisions"] == 0
 
@@ -48,7 +49,7 @@ def test_cases_of_earlier_years_count_by_their_own_dates(db_session, case_at):
     annual = build_report_figures("annual", fuzhou, ANNUAL_2026)
     assert (annual["cumulative"]["penalty_decisions"], annual["cumulative"]["fines"]) == (1, "1500.50")
     assert annual["cumulative"]["cases_opened"] == 0
-    assert {c["number"] for c in annual["cases"]}.isdisjoint({late_decision.number, old_recall.number})
+    assert {c["number"] for c in summary_lists(fuzhou, ANNUAL_2026)["cases"]}.isdisjoint({late_decision.number, old_recall.number})
     # The report of Thursday 1 January covers 25-31 December: its own year's cases, the old ones too.
     week = build_report_figures("weekly", fuzhou, weekly_period(date(2026, 1, 1)))
     assert week["period"]["cases_opened"] == 1 and week["cumulative"]["cases_opened"] == 3

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.cases.models import Case
 from app.clock import local_date
 from app.reports.scope import Period
-from app.reports.statutory import FIGURE_ROWS, build_report_figures, cumulative_period, weekly_period
+from app.reports.statutory import FIGURE_ROWS, build_report_figures, cumulative_period, summary_lists, weekly_period
 from app.seed.reference import unit_by_code
 
 UNITS = ["350000", "350100", "350121", "350102", "350200", "350203"]
@@ -177,8 +177,12 @@ def test_summary_figures_and_tables_equal_the_recount(seeded, kind, end):
         assert sum(r["hazards_found"] for r in by_cat) == expected["hazards_found_general"] + \
             expected["hazards_found_major"]
         assert sum(r["sampling_batches"] for r in by_cat) == expected["sampling_batches"]
-        assert len(figures["hazards"]) == expected["hazards_found_general"] + expected["hazards_found_major"]
-        assert len(figures["cases"]) == expected["cases_opened"]
+        lists = summary_lists(unit, period)
+        assert len(lists["hazards"]) == lists["hazards_total"] == \
+            expected["hazards_found_general"] + expected["hazards_found_major"]
+        assert len(lists["cases"]) == lists["cases_total"] == expected["cases_opened"]
+        shown = summary_lists(unit, period, limit=3)  # what the page shows first
+        assert shown["cases"] == lists["cases"][:3] and shown["hazards"] == lists["hazards"][:3]
 
 
 def test_the_seed_reaches_every_figure(seeded):
