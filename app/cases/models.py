@@ -8,6 +8,8 @@ from app.auth.models import OrgUnit
 from app.db import Base, JSONType, UTCDateTime, utcnow
 
 CASE_STATUSES = ("open", "closed", "cancelled")
+DASHBOARD_COLUMNS = ["product_category", "kind", "status", "is_key_product", "tally_batches", "tally_batches_key",
+                     "tally_hz_general", "tally_hz_major", "tally_hz_general_fixed", "tally_hz_major_fixed"]
 # Created by migration i13_0001 on PostgreSQL only (an expression index and pg_trgm trigram indexes), so
 # they are not declared here; the schema comparison leaves them out.
 POSTGRES_ONLY_INDEXES = frozenset({"ix_case_parent_number", "ix_case_number_trgm", "ix_case_title_trgm",
@@ -36,9 +38,10 @@ class Case(Base):
 
     __tablename__ = "case"
     # The inbox filter bar asks which categories occur in a scope: one probe per category.
-    # A report reads its scope's cases by opening day (ix_case_unit_opened_day).
+    # The dashboard groups a scope's cases by opening day from this index alone on PostgreSQL (INCLUDE).
     __table_args__ = (Index("ix_case_category_unit", "product_category", "org_unit_id"),
-                      Index("ix_case_unit_opened_day", "org_unit_id", "tally_opened_day"))
+                      Index("ix_case_unit_opened_day", "org_unit_id", "tally_opened_day",
+                            postgresql_include=DASHBOARD_COLUMNS))
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)  # = the root process key

@@ -30,8 +30,11 @@ def upgrade():
             batch.add_column(sa.Column(name, sa.BigInteger(), nullable=True))
         batch.add_column(sa.Column("tally_batch_classes", sa.JSON().with_variant(JSONB(), "postgresql"),
                                    nullable=True))
-    # A summary reads the cases of a scope opened up to its end; a weekly trend the days it covers.
-    op.create_index("ix_case_unit_opened_day", "case", ["org_unit_id", "tally_opened_day"])
+    # The dashboard groups a scope's cases by opening day from this index alone on PostgreSQL.
+    op.create_index("ix_case_unit_opened_day", "case", ["org_unit_id", "tally_opened_day"],
+                    postgresql_include=["product_category", "kind", "status", "is_key_product", "tally_batches",
+                                        "tally_batches_key", "tally_hz_general", "tally_hz_major",
+                                        "tally_hz_general_fixed", "tally_hz_major_fixed"])
     op.create_index("ix_human_task_done_due", "human_task", ["completed_at"],
                     postgresql_where=sa.text("status = 'completed' AND due_at IS NOT NULL"),
                     sqlite_where=sa.text("status = 'completed' AND due_at IS NOT NULL"))
