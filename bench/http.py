@@ -318,6 +318,52 @@ def measure(driver, case_pool, concurrency, completions, workers):
             "bench_lookup_p50_ms": round(statistics.median(row[5] * 1000 for row in done), 1)}, done
 
 
+def contended(driver, case_pool, racers=4, rounds=6, workers=0):
+    """`racers` browsers of one user POST the same task at once, `rounds` times: exactly one completes it,
+    the others are refused (409, or 400 when the instance lock decided it); return the figures."""
+    case_id, browsers = case_pool.pop(), {}
+    winners, statuses, post_ms = [], [], []
+    for _ in range(rounds):
+        step = driver.next_task(case_id)
+        if step is None:
+            case_id = case_pool.pop()
+            step = driver.next_task(case_id)
+        task_id, username, fields = step
+        if username not in browsers:
+            browsers[username] = [Browser(driver.base).login(username) for _ in range(racers)]
+        results = _race(browsers[username], task_id, fields)
+        round_statuses = sorted(r[0] for r in results)
+        statuses.extend(round_statuses)
+        post_ms.extend(r[1] * 1000 for r in results)
+        if round_statuses.count(302) != 1 or set(round_statuses) - {302, 400, 409}:
+            odd = next((r for r in results if r[0] not in (302, 409)), results[0])
+            raise RuntimeError(f"任务 {task_id} 同时提交的结果不对：{round_statuses}\n{_text_of(odd[2])[:800]}")
+        winners.append((task_id, username, 302))
+    post_ms.sort()
+    return {"backend": "postgresql", "workers": workers, "racers": racers, "rounds": rounds,
+            "completions": len(winners), "conflicts_409": statuses.count(409), "refused_400": statuses.count(400),
+            "errors": 0, "post_p50_ms": round(statistics.median(post_ms), 1), "post_p95_ms": round(_p95(post_ms), 1)
+            }, winners
+
+
+def _race(browsers, task_id, fields):
+    """Every browser opens the task page, then all POST the form at the same moment; [(status, s, body)]."""
+    tokens = [_csrf(b.request(f"/inbox/tasks/{task_id}")[1]) for b in browsers]
+    barrier, results = threading.Barrier(len(browsers)), [None] * len(browsers)
+
+    def post(n):
+        barrier.wait(timeout=30)
+        started = time.perf_counter()
+        status, body, _ = browsers[n].request(f"/inbox/tasks/{task_id}/complete", [("csrf_token", tokens[n]), *fields])
+        results[n] = (status, time.perf_counter() - started, body)
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(browsers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
 def _cases_per_thread(quota):
     return -(-quota // STEPS_PER_CASE) + 1  # one spare, should a case end early
 
@@ -357,33 +403,40 @@ def verify(app, done):
     return len(ids)
 
 
-def run(completions=COMPLETIONS, concurrency=CONCURRENCY, workers=WORKERS) -> dict:
+def run(completions=COMPLETIONS, concurrency=CONCURRENCY, workers=WORKERS, contended_rounds=6) -> dict:
     """Measure every (workers, concurrency); return the figures (skipped without PostgreSQL)."""
     results = {"backend": "postgresql", "process": PROCESS_KEY, "server": "tools/serve.sh (gunicorn sync + scheduler)",
                "cpus": CPUS, "recommended_workers": RECOMMENDED_WORKERS, "completions_per_run": completions,
-               "by_workers": {}}
-    cases = len(workers) * (_cases_per_thread(2) + sum(c * _cases_per_thread(completions // c) for c in concurrency))
+               "by_workers": {}, "verified_completions": 0}
+    # Per server: the warm-up's, every level's (each thread its own), two for the contended rounds.
+    per_server = (max(workers) * _cases_per_thread(STEPS_PER_CASE) + 2
+                  + sum(c * _cases_per_thread(completions // c) for c in concurrency))
     with private_database() as url, tempfile.TemporaryDirectory() as tmp:
         if url is None:
             return {"skipped": "PostgreSQL 不可用"}
-        app, pool = prepare(url, cases)
-        verified = 0
+        app, pool = prepare(url, per_server * len(workers))
         try:
             for count in workers:
                 with serving(url, count, Path(tmp) / f"serve-{count}.log") as server:
-                    driver = Driver(app, server.base)
-                    # Warm-up: the workers import lazily and connect on first use.
-                    verified += verify(app, measure(driver, pool, 1, 2, count)[1])
-                    runs = {}
-                    for level in concurrency:
-                        runs[str(level)], done = measure(driver, pool, level, completions, count)
-                        verified += verify(app, done)
-                    results["by_workers"][str(count)] = runs
+                    runs, verified = _measure_server(Driver(app, server.base), pool, count, completions, concurrency,
+                                                     contended_rounds)
+                results["by_workers"][str(count)] = runs
+                results["verified_completions"] += verified
         finally:
             app.extensions["db_engine"].dispose()
-        results["verified_completions"] = verified
-        results["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    results["load_average"] = [round(x, 2) for x in os.getloadavg()]
     return results
+
+
+def _measure_server(driver, pool, workers, completions, concurrency, contended_rounds):
+    # Warm-up, a case's whole path per worker: workers import, connect and compile templates lazily.
+    verified = verify(driver.app, measure(driver, pool, workers, STEPS_PER_CASE * workers, workers)[1])
+    runs = {}
+    for level in concurrency:
+        runs[str(level)], done = measure(driver, pool, level, completions, workers)
+        verified += verify(driver.app, done)
+    runs["contended"], done = contended(driver, pool, rounds=contended_rounds, workers=workers)
+    return runs, verified + verify(driver.app, done)
 
 
 if __name__ == "__main__":
