@@ -13,26 +13,20 @@ import math
 import os
 import random
 import re
-import secrets
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bench.pgdb import private_database
+from bench.serving import cpu_seconds, cpu_spent, group_pids, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESS_KEY = os.environ.get("BENCH_HTTP_PROCESS", "hazard_investigation")
@@ -115,67 +109,6 @@ def form_fields(form_def, data):
     return pairs
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    base: str  # http://127.0.0.1:<port>
-    pgid: int  # serve.sh's process group: the shell, gunicorn's master and workers, the scheduler
-
-
-@contextmanager
-def serving(url, workers, log_path):
-    """Run tools/serve.sh on a free port; yield the Server; stop gunicorn and the scheduler on the way out."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "WORKERS": str(workers), "HOST": "127.0.0.1", "PORT": str(port),
-           "BIN": str(Path(sys.executable).parent), "SECRET_KEY": secrets.token_hex(16)}
-    env.pop("QSFLOW_EMBEDDED_SCHEDULER", None)
-    with open(log_path, "ab") as log:
-        # Its own process group: the shell, gunicorn's master and workers and the scheduler stop together.
-        proc = subprocess.Popen(["sh", "tools/serve.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    try:
-        server = Server(f"http://127.0.0.1:{port}", proc.pid)
-        _wait_until_up(server.base, proc, log_path)
-        yield server
-    finally:
-        _stop(proc)
-
-
-def _wait_until_up(base, proc, log_path, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"serve.sh 已退出（{proc.returncode}）：{Path(log_path).read_text()[-2000:]}")
-        with suppress(OSError):
-            if Browser(base).request("/login")[0] == 200:
-                return
-        time.sleep(0.3)
-    raise RuntimeError(f"服务 {timeout} 秒内未就绪：{Path(log_path).read_text()[-2000:]}")
-
-
-def _stop(proc, grace=40):
-    """SIGTERM to the group (gunicorn finishes its requests), SIGKILL whatever is left after `grace` s."""
-    with suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(proc.pid, 0)
-        except ProcessLookupError:
-            break
-        proc.poll()
-        time.sleep(0.2)
-    else:
-        with suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-
-
 def prepare(url, cases):
     """Migrate, load the reference data, deploy the processes and open `cases` cases; return (app, case ids)."""
     from app import create_app
@@ -209,8 +142,8 @@ def prepare(url, cases):
 class Driver:
     """What the bench process knows beside the browsers: each case's ready task, its user and its form data."""
 
-    def __init__(self, app, base):
-        self.app, self.base = app, base
+    def __init__(self, app, server):
+        self.app, self.base, self.pgid = app, server.base, server.pgid
         self.lock = threading.Lock()
         self.users = set()
         self.forms = {}  # the same values for every task of a step, as a user who types them again
@@ -234,6 +167,16 @@ class Driver:
                 return task.id, self._user_for(task), self.forms[task.spec_name]
             finally:
                 db.remove()
+
+    def cpu(self):
+        """CPU seconds so far: (serve.sh's processes, this database's PostgreSQL backends, this process)."""
+        from sqlalchemy import text
+
+        with self.app.extensions["db_engine"].connect() as conn:
+            backends = conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                                         " AND pid <> pg_backend_pid()")).all()
+        mine = os.times()
+        return cpu_seconds(group_pids(self.pgid)), cpu_seconds(backends), mine.user + mine.system
 
     def usernames(self):
         """The bench users made so far."""
@@ -294,12 +237,12 @@ def measure(driver, case_pool, concurrency, completions, workers):
     browsers = [{name: Browser(driver.base).login(name) for name in driver.usernames()} for _ in range(concurrency)]
     threads = [threading.Thread(target=_drive, args=(driver, browsers[n], shares[n], per_thread, outs[n]))
                for n in range(concurrency)]
-    started = time.perf_counter()
+    cpu_before, started = driver.cpu(), time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - started
+    wall, cpu_after = time.perf_counter() - started, driver.cpu()
     rows = [row for out in outs for row in out]
     done = [row for row in rows if row[2] == 302]
     conflicts = sum(1 for row in rows if row[2] == 409)
@@ -315,7 +258,16 @@ def measure(driver, case_pool, concurrency, completions, workers):
             "per_second": round(len(done) / wall, 1), "p50_ms": round(statistics.median(ms), 1),
             "p95_ms": round(_p95(ms), 1), "post_p50_ms": round(statistics.median(post_ms), 1),
             "post_p95_ms": round(_p95(post_ms), 1), "errors": len(errors), "conflicts_409": conflicts,
-            "bench_lookup_p50_ms": round(statistics.median(row[5] * 1000 for row in done), 1)}, done
+            "bench_lookup_p50_ms": round(statistics.median(row[5] * 1000 for row in done), 1),
+            "cpu_ms_per_completion": _cpu_per_completion(cpu_before, cpu_after, len(done))}, done
+
+
+def _cpu_per_completion(before, after, count):
+    # Where a completion's CPU goes: gunicorn (and the scheduler), PostgreSQL, the bench's own client threads.
+    server, database = (cpu_spent(b, a) for b, a in zip(before[:2], after[:2], strict=True))
+    client = after[2] - before[2]
+    return {name: round(seconds * 1000 / count, 1)
+            for name, seconds in (("server", server), ("postgresql", database), ("client", client))}
 
 
 def contended(driver, case_pool, racers=4, rounds=6, workers=0):
@@ -418,7 +370,7 @@ def run(completions=COMPLETIONS, concurrency=CONCURRENCY, workers=WORKERS, conte
         try:
             for count in workers:
                 with serving(url, count, Path(tmp) / f"serve-{count}.log") as server:
-                    runs, verified = _measure_server(Driver(app, server.base), pool, count, completions, concurrency,
+                    runs, verified = _measure_server(Driver(app, server), pool, count, completions, concurrency,
                                                      contended_rounds)
                 results["by_workers"][str(count)] = runs
                 results["verified_completions"] += verified

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import http
+from bench import http, serving
 from bench.pgdb import private_database
 
 
@@ -15,24 +15,13 @@ def _skip_without_postgresql(figures):
         pytest.skip("PostgreSQL 不可用")
 
 
-def _group_commands(pgid):
-    """The command lines of the live processes in a process group (from /proc)."""
-    commands = []
-    for proc in Path("/proc").iterdir():
-        try:
-            # Field 5 of stat is the process group; the name before it may hold spaces, hence the split at ")".
-            if proc.name.isdigit() and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
-                commands.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except (OSError, ValueError):
-            continue  # ended meanwhile
-    return commands
-
-
 def test_completions_over_http_are_counted_and_verified():
     figures = http.run(completions=2, concurrency=(2,), workers=(1,), contended_rounds=2)
     _skip_without_postgresql(figures)
     measured = figures["by_workers"]["1"]["2"]
     assert measured["completions"] == 2 and measured["errors"] == 0 and measured["conflicts_409"] == 0
+    assert set(measured["cpu_ms_per_completion"]) == {"server", "postgresql", "client"}
+    assert measured["cpu_ms_per_completion"]["server"] > 0 and measured["cpu_ms_per_completion"]["postgresql"] > 0
     assert measured["per_second"] > 0 and measured["p95_ms"] >= measured["p50_ms"] >= measured["post_p50_ms"] > 0
     raced = figures["by_workers"]["1"]["contended"]
     # Of 4 browsers posting one task at once one completes it, each other one is refused.
@@ -45,9 +34,9 @@ def test_server_and_scheduler_stop_when_the_bench_fails():
     with private_database() as url, tempfile.TemporaryDirectory() as tmp:
         _skip_without_postgresql({"skipped": True} if url is None else {})
         log = Path(tmp) / "serve.log"
-        with pytest.raises(RuntimeError, match="halfway"), http.serving(url, 1, log) as server:
+        with pytest.raises(RuntimeError, match="halfway"), serving.serving(url, 1, log) as server:
             assert http.Browser(server.base).request("/login")[0] == 200
-            commands = _group_commands(server.pgid)
+            commands = [serving.command_line(pid) for pid in serving.group_pids(server.pgid)]
             # One scheduler process beside gunicorn's master and its one worker.
             assert sum("scheduler run" in c for c in commands) == 1, commands
             assert sum("gunicorn" in c for c in commands) == 2, commands
