@@ -28,7 +28,6 @@ from sqlalchemy import func, select
 from bench.pgdb import private_database
 from bench.serving import cpu_seconds, cpu_spent, group_pids, serving
 
-ROOT = Path(__file__).resolve().parent.parent
 PROCESS_KEY = os.environ.get("BENCH_HTTP_PROCESS", "hazard_investigation")
 COMPLETIONS = int(os.environ.get("BENCH_HTTP_COMPLETIONS", "240"))
 CONCURRENCY = tuple(int(n) for n in os.environ.get("BENCH_HTTP_CONCURRENCY", "1,4,8").split(","))
@@ -73,7 +72,8 @@ class Browser:
         return self
 
     def complete(self, task_id, fields):
-        """The browser's completion; return (status of the POST, seconds in all, seconds of the POST)."""
+        """The browser's completion; return (302 or the failing status, seconds in all, seconds of the POST,
+        the failing page)."""
         started = time.perf_counter()
         status, body, _ = self.request(f"/inbox/tasks/{task_id}")
         if status != 200:
@@ -84,7 +84,8 @@ class Browser:
         post_s = time.perf_counter() - posted
         if status == 302:
             # The inbox that shows the "办结" message (and so takes it out of the session cookie).
-            shown, body, _ = self.request(urllib.parse.urlsplit(location).path)
+            target = urllib.parse.urlsplit(location)
+            shown, body, _ = self.request(target.path + (f"?{target.query}" if target.query else ""))
             status = 302 if shown == 200 else shown
         return status, time.perf_counter() - started, post_s, body
 
@@ -355,13 +356,14 @@ def verify(app, done):
     return len(ids)
 
 
-def run(completions=COMPLETIONS, concurrency=CONCURRENCY, workers=WORKERS, contended_rounds=6) -> dict:
+def run(completions=COMPLETIONS, concurrency=CONCURRENCY, workers=WORKERS, contended_rounds=6,
+        warmup=STEPS_PER_CASE) -> dict:
     """Measure every (workers, concurrency); return the figures (skipped without PostgreSQL)."""
     results = {"backend": "postgresql", "process": PROCESS_KEY, "server": "tools/serve.sh (gunicorn sync + scheduler)",
                "cpus": CPUS, "recommended_workers": RECOMMENDED_WORKERS, "completions_per_run": completions,
                "by_workers": {}, "verified_completions": 0}
     # Per server: the warm-up's, every level's (each thread its own), two for the contended rounds.
-    per_server = (max(workers) * _cases_per_thread(STEPS_PER_CASE) + 2
+    per_server = (max(workers) * _cases_per_thread(warmup) + 2
                   + sum(c * _cases_per_thread(completions // c) for c in concurrency))
     with private_database() as url, tempfile.TemporaryDirectory() as tmp:
         if url is None:
@@ -371,7 +373,7 @@ def run(completions=COMPLETIONS, concurrency=CONCURRENCY, workers=WORKERS, conte
             for count in workers:
                 with serving(url, count, Path(tmp) / f"serve-{count}.log") as server:
                     runs, verified = _measure_server(Driver(app, server), pool, count, completions, concurrency,
-                                                     contended_rounds)
+                                                     contended_rounds, warmup)
                 results["by_workers"][str(count)] = runs
                 results["verified_completions"] += verified
         finally:
@@ -380,9 +382,9 @@ def run(completions=COMPLETIONS, concurrency=CONCURRENCY, workers=WORKERS, conte
     return results
 
 
-def _measure_server(driver, pool, workers, completions, concurrency, contended_rounds):
-    # Warm-up, a case's whole path per worker: workers import, connect and compile templates lazily.
-    verified = verify(driver.app, measure(driver, pool, workers, STEPS_PER_CASE * workers, workers)[1])
+def _measure_server(driver, pool, workers, completions, concurrency, contended_rounds, warmup):
+    # Warm-up, by default a case's whole path per worker: workers import, connect and compile templates lazily.
+    verified = verify(driver.app, measure(driver, pool, workers, warmup * workers, workers)[1])
     runs = {}
     for level in concurrency:
         runs[str(level)], done = measure(driver, pool, level, completions, workers)
