@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 4
 
-.PHONY: run serve setup lock lint db test test-pg test-clock bench bench-scale browser faketime clean
+.PHONY: run serve setup lock lint db test test-pg test-clock bench bench-scale bench-http browser faketime clean
 
 # Python packages come from the hashed lock file (regenerate it with `make lock` after editing the
 # pins in pyproject.toml); the project itself is installed on top without resolving anything again.
@@ -88,6 +88,11 @@ bench: setup
 # once and reused while the schema revision matches). `make bench` runs it too.
 bench-scale: setup
 	$(BIN)/python -m bench.run scale
+
+# Only task completions over HTTP: tools/serve.sh (gunicorn + scheduler) on a private PostgreSQL database,
+# completions/s and p50/p95 at concurrency 1, 4 and 8 (docs/SCALE.md, "Serving"). `make bench` runs it too.
+bench-http: setup
+	$(BIN)/python -m bench.run http
 
 clean:
 	rm -rf $(VENV) node_modules app/static/vendor instance/qsflow.db*

@@ -20,16 +20,25 @@ def _scale(results):
     print(json.dumps(results["scale"], ensure_ascii=False, indent=1))
 
 
+def _http(results):
+    from bench import http
+
+    fresh = http.run()
+    if "skipped" not in fresh or "http" not in results:  # no PostgreSQL: the last figures stay
+        results["http"] = fresh
+    print(json.dumps(results["http"], ensure_ascii=False, indent=1))
+
+
 def main(parts=()):
-    """Run the named parts (all when none): engine, timers, supervision, scale."""
+    """Run the named parts (all when none): engine, timers, supervision, scale, http."""
     from bench import engine
 
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                           "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                           "load_average": [round(x, 2) for x in __import__("os").getloadavg()]}
-    if parts == ("scale",):
-        _scale(results)
+    if parts in (("scale",), ("http",)):
+        {"scale": _scale, "http": _http}[parts[0]](results)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
         print(f"结果已写入 {RESULTS}")
         return
@@ -50,6 +59,7 @@ def main(parts=()):
         results["supervision_pages"] = supervision.run()
         print(json.dumps(results["supervision_pages"], ensure_ascii=False, indent=1))
     _scale(results)
+    _http(results)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     print(f"结果已写入 {RESULTS}")
 
