@@ -29,16 +29,23 @@ def _http(results):
     print(json.dumps(results["http"], ensure_ascii=False, indent=1))
 
 
+def _deploy(results):
+    from bench import deploy
+
+    results["deploy"] = deploy.run()
+    print(json.dumps(results["deploy"], ensure_ascii=False, indent=1))
+
+
 def main(parts=()):
-    """Run the named parts (all when none): engine, timers, supervision, scale, http."""
+    """Run the named parts (all when none): engine, timers, supervision, deploy, scale, http."""
     from bench import engine
 
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                           "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                           "load_average": [round(x, 2) for x in __import__("os").getloadavg()]}
-    if parts in (("scale",), ("http",)):
-        {"scale": _scale, "http": _http}[parts[0]](results)
+    if parts in (("scale",), ("http",), ("deploy",)):
+        {"scale": _scale, "http": _http, "deploy": _deploy}[parts[0]](results)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
         print(f"结果已写入 {RESULTS}")
         return
@@ -58,6 +65,7 @@ def main(parts=()):
     if supervision is not None:
         results["supervision_pages"] = supervision.run()
         print(json.dumps(results["supervision_pages"], ensure_ascii=False, indent=1))
+    _deploy(results)
     _scale(results)
     _http(results)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
