@@ -16,17 +16,23 @@ def _cells(data):
     return [(ws.title, c) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
 
 
-def test_report_hazard_and_case_text_stays_text(db_session):
-    figures = {"period": {}, "cumulative": {}, "by_category": [],
-               "hazards": [{"case_number": "PC-1", "enterprise": "+企业", "description": FORMULA,
-                            "measures": "整改\x0b完毕", "severity": "major", "status": "open"}],
-               "cases": [{"number": "PC-1", "title": "@SUM(A1:A9)", "status": "open"}]}
-    report = Report(kind="annual", org_unit=unit_by_code("350100"), period_start=date(2026, 1, 1),
-                    period_end=date(2026, 11, 5), figures=figures, remarks="=1+1", status="draft")
+def test_report_hazard_and_case_text_stays_text(db_session, make_case, make_enterprise):
+    from app.clock import local_today
+
+    # The lists come from the cases themselves: typed text in a hazard ledger, a title, an enterprise name.
+    ent = make_enterprise(name="+企业")
+    make_case("hazard_investigation", org_code="350121", start_process=False, title="@SUM(A1:A9)", enterprise=ent,
+              facts={"hazards": [{"description": FORMULA, "measures": "整改\x0b完毕", "severity": "major"}]})
+    db_session.flush()
+    today = local_today()
+    figures = {"cumulative": {}, "by_category": []}
+    report = Report(kind="annual", org_unit=unit_by_code("350100"), period_start=date(today.year, 1, 1),
+                    period_end=today, figures=figures, remarks="=1+1", status="draft")
     cells = _cells(report_workbook(report))
     assert all(c.data_type != "f" for _t, c in cells)
     values = {c.value for _t, c in cells}
-    assert "'" + FORMULA in values and "'@SUM(A1:A9)" in values and "'+企业" in values and "'=1+1" in values
+    assert "'" + FORMULA in values and "'@SUM(A1:A9)" in values and "'=1+1" in values
+    assert any(isinstance(v, str) and v.startswith("'+企业") for v in values)
     assert "整改完毕" in values
 
 
