@@ -9,7 +9,7 @@ from sqlalchemy.orm import defer, selectinload
 
 from app.audit.labels import event_label
 from app.auth.models import OrgUnit, User
-from app.auth.services import is_in_scope
+from app.auth.services import is_in_scope, scope_subquery
 from app.calendar.workdays import get_calendar
 from app.cases.fact_labels import TECHNICAL_FACTS, fact_label
 from app.cases.models import Case, Enterprise
@@ -63,14 +63,14 @@ def _text_matches(text):
 
 def filtered_cases(user, filters):
     """The SELECT of cases in the user's scope matching the list filters (no paging)."""
-    scope = user.org_unit.path
-    stmt = (select(Case).join(OrgUnit, Case.org_unit_id == OrgUnit.id)
-            .outerjoin(Enterprise, Case.enterprise_id == Enterprise.id)
-            .where(OrgUnit.path.startswith(scope)))
+    # The scope as a list of bureau ids: a province head's count then reads the case index on org_unit_id
+    # alone instead of hashing 100,000 case rows against the bureau table.
+    stmt = (select(Case).outerjoin(Enterprise, Case.enterprise_id == Enterprise.id)
+            .where(Case.org_unit_id.in_(scope_subquery(user.org_unit))))
     if filters.get("org"):
         unit = db.scalar(select(OrgUnit).where(OrgUnit.code == filters["org"]))
         # A unit outside the user's scope (or unknown) narrows to nothing rather than widening it.
-        stmt = stmt.where(OrgUnit.path.startswith(unit.path)) if unit else stmt.where(false())
+        stmt = stmt.where(Case.org_unit_id.in_(scope_subquery(unit))) if unit else stmt.where(false())
     if filters.get("q"):
         stmt = stmt.where(Case.id.in_(_text_matches(filters["q"].strip())))
     for key in ("kind", "status"):
