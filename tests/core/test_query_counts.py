@@ -88,7 +88,7 @@ def test_list_pages_do_not_query_per_row(db_session, world, login_as, count_quer
 # (the done task's reminders marked read), +1 inbox (which rows' processes are suspended), +2 case page (what the
 # case waits for; its tasks' forms, for the stage grouping). issue17: +2 case page for the 文书 section
 # (documents with versions and services; whether the user may issue).
-PINNED = {"complete_task": 11, "inbox_page": 10, "case_page": 19}
+PINNED = {"complete_task": 11, "inbox_page": 10, "case_page": 17}
 
 
 @pytest.fixture()
