@@ -1,4 +1,5 @@
 """Database plumbing: declarative Base, column types, the scoped session, the unit of work."""
+import json
 from contextlib import contextmanager
 from datetime import UTC
 
@@ -51,6 +52,21 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 OrderedJSON = JSON()
 
 
+class JSONText(dict):
+    """A JSON object with the exact text it is stored as: written verbatim, not serialized a second time
+    (the engine compares that text with the stored one before reusing a workflow kept in memory)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        super().__init__(json.loads(text))
+        self.text = text
+
+
+def _dump_json(value):
+    return value.text if isinstance(value, JSONText) else json.dumps(value)
+
+
 # Primary keys are 32-bit integers on PostgreSQL: a larger id in a URL or form can match nothing,
 # and binding it would fail in the driver, so it is turned away before any query.
 MAX_ID = 2**31 - 1
@@ -87,6 +103,7 @@ def make_engine(url, **kwargs):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30, "isolation_level": None})
     else:
         kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("json_serializer", _dump_json)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -109,6 +109,14 @@ def case_unit_id(case_id) -> int | None:
     return case.org_unit_id if case is not None else None
 
 
+def with_case(stmt):
+    """The engine's lock statement extended to read the instance's case and its bureau (one statement)."""
+    from app.engine.models import ProcessInstance
+
+    return (stmt.add_columns(Case).outerjoin(Case, Case.id == ProcessInstance.case_id)
+            .options(joinedload(Case.org_unit)))
+
+
 def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:
     """A case started by another case's process (e.g. one disposal case per failed sample)."""
     parent = db.get(Case, parent_case_id) if parent_case_id else None
