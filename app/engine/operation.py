@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from sqlalchemy import Text, cast, select
-from sqlalchemy.orm import defer
+from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals
@@ -23,8 +23,8 @@ from app.audit.services import record_event
 from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.hooks import HOOKS, hook
-from app.engine.models import HumanTask, PendingMessage, ProcessInstance
-from app.engine.serializer import state_to_workflow, workflow_to_state
+from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance
+from app.engine.serializer import definition_meta, state_to_workflow, workflow_to_state
 from app.engine.tasksync import announce_created, sync_human_tasks
 from app.engine.wfcache import WORKFLOW_CACHE
 from app.errors import Conflict, NotFound
@@ -106,21 +106,34 @@ def lock_instance_of_task(human_task_id) -> LockedTask:
     The state comes as stored text (not parsed): a workflow kept in memory is reused when it matches.
     NotFound when no such task.
     """
-    owner = select(HumanTask.instance_id).where(HumanTask.id == human_task_id).scalar_subquery()
-    stmt = (select(ProcessInstance, HumanTask, cast(ProcessInstance.state, Text))
-            .where(ProcessInstance.id == owner)
-            .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.status == "ready"))
-            .order_by(HumanTask.id).options(defer(ProcessInstance.state)))
-    companions = HOOKS.lock_companions
-    if companions is not None:
-        stmt = companions(stmt)
-    stmt = stmt.execution_options(populate_existing=True)
-    if is_postgres():
-        stmt = stmt.with_for_update(of=ProcessInstance)
-    found = db.execute(stmt).all()
+    found = db.execute(_task_lock_statement(is_postgres()), {"task_id": human_task_id}).all()
     if not found:
         raise NotFound("任务不存在", task_id=human_task_id)
     return LockedTask(found[0][0], [r[1] for r in found if r[1] is not None], found[0][2], list(found[0][3:]))
+
+
+_TASK_LOCK_STATEMENTS = {}
+
+
+def _task_lock_statement(for_update):
+    # Built once per process (building and keying it cost as much as running it).
+    stmt = _TASK_LOCK_STATEMENTS.get(for_update)
+    if stmt is None:
+        owner = select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery()
+        stmt = (select(ProcessInstance, HumanTask, cast(ProcessInstance.state, Text))
+                .where(ProcessInstance.id == owner)
+                .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.status == "ready"))
+                .order_by(HumanTask.id)
+                # The definition's metadata comes from definition_meta()'s cache, not parsed again per step.
+                .options(defer(ProcessInstance.state),
+                         joinedload(ProcessInstance.definition).defer(ProcessDefinition.meta)))
+        if HOOKS.lock_companions is not None:
+            stmt = HOOKS.lock_companions(stmt)
+        stmt = stmt.execution_options(populate_existing=True)
+        if for_update:
+            stmt = stmt.with_for_update(of=ProcessInstance)
+        _TASK_LOCK_STATEMENTS[for_update] = stmt
+    return stmt
 
 
 def open_rows(instance_id) -> list[HumanTask]:
@@ -214,7 +227,8 @@ def save(op: Operation) -> StepResult:
         if inst.status == "completed" and previous != "completed":
             inst.ended_at = now
     case_unit_id = hook("case_unit_id")(inst.case_id) if inst.case_id is not None else None
-    created = sync_human_tasks(inst, wf, case_unit_id, inst.definition.meta, now, user_id, op.open_rows)
+    created = sync_human_tasks(inst, wf, case_unit_id, definition_meta(inst.definition), now, user_id,
+                               op.open_rows)
     _dispatch_outgoing(inst, outgoing, user_id)
     if error is not None:
         record_event("instance_error", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,

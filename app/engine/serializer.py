@@ -82,6 +82,19 @@ class SpecCache:
 
 SPEC_CACHE = SpecCache()
 
+# Definition metadata (routing properties of every user task) by (definition id, sha256): a deployed
+# definition never changes, and parsing its 40 KB of JSON on every step cost more than the step itself.
+_META_CACHE = {}
+
+
+def definition_meta(definition) -> dict:
+    """The definition's metadata, read (and parsed) once per worker; callers must not change it."""
+    key = (definition.id, definition.sha256)
+    meta = _META_CACHE.get(key)
+    if meta is None:
+        meta = _META_CACHE[key] = definition.meta
+    return meta
+
 
 def new_workflow(cache_key, spec_json, dialect) -> BpmnWorkflow:
     """A fresh workflow for a definition, with the restricted script engine attached."""

@@ -52,6 +52,12 @@ class WorkflowCache:
                 self.misses += 1
         return entry.wf if found else None
 
+    def cached_version(self, instance_id) -> int | None:
+        """The instance version whose workflow this worker holds for the current database, if any."""
+        with self._lock:
+            entry = self._by_engine.get(db.get_bind(), {}).get(instance_id)
+        return entry.version if entry is not None else None
+
     def keep_after_commit(self, inst, state_text, wf) -> None:
         """Cache a saved workflow once (and only if) the current transaction commits."""
         pending = db().info.setdefault(_PENDING, {})
