@@ -107,10 +107,11 @@ def _register_cli(app):
     from app.auth.cli import register_cli as auth_cli
     from app.calendar.cli import register_cli as calendar_cli
     from app.engine.cli import register_cli as engine_cli
+    from app.reports.cli import register_cli as reports_cli
     from app.scheduler.cli import register_cli as scheduler_cli
     from app.seed.cli import register_cli as seed_cli
 
-    for register in (api_cli, auth_cli, calendar_cli, engine_cli, scheduler_cli, seed_cli):
+    for register in (api_cli, auth_cli, calendar_cli, engine_cli, reports_cli, scheduler_cli, seed_cli):
         register(app)
 
 

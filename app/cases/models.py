@@ -1,5 +1,7 @@
 """Cases and the enterprises they concern."""
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import OrgUnit
@@ -34,7 +36,9 @@ class Case(Base):
 
     __tablename__ = "case"
     # The inbox filter bar asks which categories occur in a scope: one probe per category.
-    __table_args__ = (Index("ix_case_category_unit", "product_category", "org_unit_id"),)
+    # A report reads its scope's cases by opening day (ix_case_unit_opened_day).
+    __table_args__ = (Index("ix_case_category_unit", "product_category", "org_unit_id"),
+                      Index("ix_case_unit_opened_day", "org_unit_id", "tally_opened_day"))
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)  # = the root process key
@@ -49,9 +53,47 @@ class Case(Base):
     opened_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     closed_at: Mapped[object | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # What the case adds to the reports, derived from its facts on every write (app/cases/tally.py).
+    tally_opened_day: Mapped[date | None] = mapped_column(Date)  # Beijing date of opened_at
+    tally_self_day: Mapped[date | None] = mapped_column(Date)
+    tally_inspection_day: Mapped[date | None] = mapped_column(Date)
+    tally_hazard_day: Mapped[date | None] = mapped_column(Date)
+    tally_hz_general: Mapped[int | None] = mapped_column(Integer)
+    tally_hz_major: Mapped[int | None] = mapped_column(Integer)
+    tally_hz_general_fixed: Mapped[int | None] = mapped_column(Integer)
+    tally_hz_major_fixed: Mapped[int | None] = mapped_column(Integer)
+    tally_interview_day: Mapped[date | None] = mapped_column(Date)
+    tally_help_day: Mapped[date | None] = mapped_column(Date)
+    tally_decision_day: Mapped[date | None] = mapped_column(Date)
+    tally_fine_fen: Mapped[int | None] = mapped_column(BigInteger)
+    tally_confiscation_fen: Mapped[int | None] = mapped_column(BigInteger)
+    tally_referral_day: Mapped[date | None] = mapped_column(Date)
+    tally_report_day: Mapped[date | None] = mapped_column(Date)
+    tally_batches: Mapped[int | None] = mapped_column(Integer)
+    tally_batches_failed: Mapped[int | None] = mapped_column(Integer)
+    tally_batches_key: Mapped[int | None] = mapped_column(Integer)
+    tally_batch_classes: Mapped[dict | None] = mapped_column(JSONType)  # {class: [batches, failed]}
 
     enterprise: Mapped[Enterprise | None] = relationship()
     org_unit: Mapped[OrgUnit] = relationship()
+
+
+# Any write of the facts (a completed form, an import, a served document) refreshes the tally in the
+# same statement; bulk INSERTs that bypass the ORM set the columns from app.cases.tally.tally_values.
+@event.listens_for(Case, "before_insert")
+def _tally_new_case(_mapper, _connection, case):
+    from app.cases.tally import apply_tally
+
+    apply_tally(case)
+
+
+@event.listens_for(Case, "before_update")
+def _tally_changed_case(_mapper, _connection, case):
+    state = inspect(case)
+    if any(state.attrs[name].history.has_changes() for name in ("facts", "kind", "opened_at")):
+        from app.cases.tally import apply_tally
+
+        apply_tally(case)
 
 
 class CaseNumberCounter(Base):

@@ -1,5 +1,5 @@
 """Stored statutory report drafts: figures are frozen at generation and regenerated on review."""
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import OrgUnit, User
@@ -36,3 +36,27 @@ class Report(Base):
 
     org_unit: Mapped[OrgUnit] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+
+
+class TaskDayTally(Base):
+    """Tasks with a due date completed on one Beijing day, per case bureau and product class (a roll-up).
+
+    The dashboard's on-time figures read a province's million task rows; past days are summed once by
+    the scheduler (app/reports/ontime.py) and the days not yet rolled up are counted live."""
+
+    __tablename__ = "task_day_tally"
+    __table_args__ = (UniqueConstraint("day", "org_unit_id", "product_category", name="uq_task_day_tally"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[object] = mapped_column(Date, index=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))  # the case's bureau
+    product_category: Mapped[str] = mapped_column(String(60), default="")
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TaskDayRolled(Base):
+    """A day whose completed tasks are in task_day_tally (a day with none has no tally rows, only this)."""
+
+    __tablename__ = "task_day_rolled"
+    day: Mapped[object] = mapped_column(Date, primary_key=True)
+    rolled_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)

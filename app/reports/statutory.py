@@ -12,21 +12,20 @@ by the test report date (else the sampling task's opening date), in the product 
 Status-type values (fixed / open hazards) are as of generation.
 """
 from datetime import date, timedelta
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import case as sql_case
 
-from app.auth.services import unit_ids_in_scope
-from app.cases.models import Case
+from app.auth.models import OrgUnit
+from app.auth.services import scope_subquery
+from app.cases.models import Case, Enterprise
 from app.cases.services import KIND_LABELS
+from app.cases.tally import DECISION_KINDS  # noqa: F401  (checked against processes/ by the penalty tests)
 from app.clock import local_date
 from app.db import db
-from app.reports.scope import Period, as_amount, category_label, is_true, parse_day, report_cases, rows_of
+from app.reports.scope import Period, category_label, rows_of
 
-# The kinds whose facts feed a figure; the others count by their opening date and status alone.
-FACT_KINDS = ("hazard_investigation", "penalty_case", "supervision_sampling", "failed_sample_disposal")
-# The kinds whose process records a penalty decision in the case's facts: penalty_case and the processes
-# that call it (tests/reports/test_reports_penalty_counts.py checks this against processes/).
-DECISION_KINDS = ("penalty_case", "failed_sample_disposal", "hazard_investigation")
 SEVERITIES = ("general", "major")
 
 # (key, label, kind of value) in report order; "amount" values are yuan with two decimals.
@@ -63,135 +62,121 @@ def cumulative_period(period: Period, since: date | None = None) -> Period:
     return Period(min(since or date(period.end.year, 1, 1), period.start), period.end)
 
 
-def _case_day(case, key=None):
-    return parse_day((case.facts or {}).get(key)) if key else None
+def _within(column, period: Period):
+    return and_(column >= period.start, column <= period.end)
 
 
-def _inspection_day(case):
-    return _case_day(case, "inspection_date") or local_date(case.opened_at)
+def _count_if(condition):
+    return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
 
 
-def _decision_day(case):
-    return _case_day(case, "decision_date") or local_date(case.opened_at)
+def _sum_if(condition, column):
+    return func.coalesce(func.sum(sql_case((condition, func.coalesce(column, 0)), else_=0)), 0)
 
 
-def _own_day(case, key):
-    return _case_day(case, key) or local_date(case.opened_at)
+def _enterprises_if(condition):
+    # An enterprise counts once however many of its cases qualify; a case with no enterprise counts alone.
+    return func.count(distinct(sql_case((condition, func.coalesce(Case.enterprise_id, -Case.id)))))
 
 
-def _is_decision(case):
-    """A penalty decision was made (a 'no penalty' outcome is not one)."""
-    facts = case.facts or {}
-    return bool(facts.get("decision_no") or facts.get("decision_date")) and facts.get("decision_result") != "no_penalty"
+def _figure_columns(period: Period, prefix: str) -> list:
+    """Every weekly figure of one period as a labelled aggregate over the scope's cases."""
+    hazard_in = _within(Case.tally_hazard_day, period)
+    decided_in = _within(Case.tally_decision_day, period)
+    columns = {
+        "enterprises_self_inspected": _enterprises_if(_within(Case.tally_self_day, period)),
+        "enterprises_inspected": _enterprises_if(_within(Case.tally_inspection_day, period)),
+        "hazards_found_general": _sum_if(hazard_in, Case.tally_hz_general),
+        "hazards_found_major": _sum_if(hazard_in, Case.tally_hz_major),
+        "hazards_fixed_general": _sum_if(hazard_in, Case.tally_hz_general_fixed),
+        "hazards_fixed_major": _sum_if(hazard_in, Case.tally_hz_major_fixed),
+        "sampling_batches": _sum_if(_within(Case.tally_report_day, period), Case.tally_batches),
+        "sampling_failed": _sum_if(_within(Case.tally_report_day, period), Case.tally_batches_failed),
+        "cases_opened": _count_if(_within(Case.tally_opened_day, period)),
+        # A case closed in the period was opened before its end, so the scope's WHERE keeps it.
+        "cases_closed": _count_if(and_(Case.status == "closed", Case.closed_at >= period.start_at,
+                                       Case.closed_at < period.end_at)),
+        "penalty_decisions": _count_if(decided_in),
+        "fines": _sum_if(decided_in, Case.tally_fine_fen),
+        "confiscations": _sum_if(decided_in, Case.tally_confiscation_fen),
+        "referrals": _count_if(_within(Case.tally_referral_day, period)),
+        "interviews": _count_if(_within(Case.tally_interview_day, period)),
+        "listings": _count_if(and_(Case.kind == "listed_supervision", _within(Case.tally_opened_day, period))),
+        "help_given": _enterprises_if(_within(Case.tally_help_day, period)),
+    }
+    return [column.label(f"{prefix}{key}") for key, column in columns.items()]
 
 
-def _hazard_rows(case):
-    return rows_of((case.facts or {}).get("hazards"))
+def _yuan(fen) -> str:
+    return f"{Decimal(int(fen or 0)) / 100:.2f}"
 
 
-def _figures(cases, unit, period: Period) -> dict:
-    """Every weekly figure of `unit` and the units below it for `period` (plain numbers, JSON-ready)."""
-    hazard = [c for c in cases if c.kind == "hazard_investigation"]
-    out = {key: 0 for key, _label, _t in FIGURE_ROWS}
-    out["enterprises_self_inspected"] = len({c.enterprise_id or -c.id for c in hazard
-                                             if is_true(c.facts.get("self_inspection_submitted"))
-                                             and period.holds(_own_day(c, "self_inspection_date"))})
-    out["enterprises_inspected"] = len({c.enterprise_id or -c.id for c in hazard
-                                        if period.holds(_case_day(c, "inspection_date"))})
-    for c in hazard:
-        if not period.holds(_inspection_day(c)):
-            continue
-        for row in _hazard_rows(c):
-            sev = "major" if row.get("severity") == "major" else "general"
-            out[f"hazards_found_{sev}"] += 1
-            out[f"hazards_{'fixed' if row.get('status') == 'fixed' else 'open'}_{sev}"] += 1
-    out["interviews"] = sum(1 for c in hazard if period.holds(_case_day(c, "interview_date")))
-    out["help_given"] = len({c.enterprise_id or -c.id for c in hazard
-                             if is_true(c.facts.get("help_given")) and period.holds(_own_day(c, "help_date"))})
-    batches = [b for _c, b in _batches(cases, period)]
-    out["sampling_batches"] = len(batches)
-    out["sampling_failed"] = sum(1 for b in batches if b.get("conclusion") == "fail")
-    fines = confiscations = 0
-    for c in cases:
-        if c.kind not in DECISION_KINDS:
-            continue
-        if _is_decision(c) and period.holds(_decision_day(c)):
-            out["penalty_decisions"] += 1
-            fines += as_amount(c.facts.get("fine_amount"))
-            confiscations += as_amount(c.facts.get("confiscation_amount"))
-        if is_true(c.facts.get("referred_to_police")) and \
-                period.holds(_case_day(c, "transfer_at") or _decision_day(c)):
-            out["referrals"] += 1
-    out["fines"], out["confiscations"] = f"{fines:.2f}", f"{confiscations:.2f}"
-    out["listings"] = sum(1 for c in cases if c.kind == "listed_supervision" and period.holds(local_date(c.opened_at)))
-    out["cases_opened"] = sum(1 for c in cases if period.holds(local_date(c.opened_at)))
-    out["cases_closed"] = _closed_count(unit, period)
+def _scope(unit, period_end: date) -> list:
+    """The cases of `unit` and below opened up to the end of the report (later ones count nowhere)."""
+    return [Case.org_unit_id.in_(scope_subquery(unit)), Case.tally_opened_day <= period_end]
+
+
+def period_figures(unit, periods: dict[str, Period]) -> dict[str, dict]:
+    """{name: every weekly figure of `unit` and below for that period}, from one aggregate statement."""
+    columns = [c for name, period in periods.items() for c in _figure_columns(period, f"{name}__")]
+    row = db.execute(select(*columns).where(*_scope(unit, max(p.end for p in periods.values())))).one()._mapping
+    out = {}
+    for name in periods:
+        figures = {key: int(row[f"{name}__{key}"] or 0) for key, _label, _t in FIGURE_ROWS
+                   if not key.startswith("hazards_open_")}
+        for severity in SEVERITIES:
+            figures[f"hazards_open_{severity}"] = figures[f"hazards_found_{severity}"] - \
+                figures[f"hazards_fixed_{severity}"]
+        figures["fines"], figures["confiscations"] = _yuan(figures["fines"]), _yuan(figures["confiscations"])
+        out[name] = {key: figures[key] for key, _label, _t in FIGURE_ROWS}
     return out
 
 
-def _closed_count(unit, period: Period) -> int:
-    # Closing may come after the report's cases were opened; count straight from closed_at.
-    stmt = select(func.count(Case.id)).where(Case.org_unit_id.in_(unit_ids_in_scope(unit)),
-                                             Case.status == "closed", Case.closed_at >= period.start_at,
-                                             Case.closed_at < period.end_at)
-    return db.scalar(stmt) or 0
-
-
-def category_table(cases, period: Period) -> list[dict]:
+def category_table(unit, period: Period) -> list[dict]:
     """Per product class: cases opened, enterprises inspected, hazards, batches, penalties, fines."""
-    by_cat: dict[str, list] = {}
-    for c in cases:
-        by_cat.setdefault(c.product_category or "", []).append(c)
+    hazard_in, decided_in = _within(Case.tally_hazard_day, period), _within(Case.tally_decision_day, period)
+    stmt = (select(Case.product_category, _count_if(_within(Case.tally_opened_day, period)),
+                   _enterprises_if(_within(Case.tally_inspection_day, period)),
+                   _sum_if(hazard_in, Case.tally_hz_general + Case.tally_hz_major),
+                   _sum_if(hazard_in, Case.tally_hz_general_fixed + Case.tally_hz_major_fixed),
+                   _count_if(decided_in), _sum_if(decided_in, Case.tally_fine_fen))
+            .where(*_scope(unit, period.end)).group_by(Case.product_category))
+    by_cat = {}
+    for code, opened, inspected, found, fixed, decisions, fines in db.execute(stmt):
+        by_cat[code or ""] = {"cases_opened": int(opened), "enterprises_inspected": int(inspected),
+                              "hazards_found": int(found), "hazards_fixed": int(fixed), "sampling_batches": 0,
+                              "sampling_failed": 0, "penalty_decisions": int(decisions), "fines": int(fines)}
     # A sampling task covers several classes: its batches count under each batch's own class.
-    batches_by_cat: dict[str, list] = {}
-    for c, batch in _batches(cases, period):
-        batches_by_cat.setdefault(batch.get("product_category") or c.product_category or "", []).append(batch)
+    for own, classes in db.execute(select(Case.product_category, Case.tally_batch_classes).where(
+            *_scope(unit, period.end), _within(Case.tally_report_day, period), Case.tally_batches > 0)):
+        for code, (batches, failed) in (classes or {}).items():
+            row = by_cat.setdefault(code or own or "", {key: 0 for key in CATEGORY_KEYS})
+            row["sampling_batches"] += batches
+            row["sampling_failed"] += failed
     rows = []
-    for code in sorted(set(by_cat) | set(batches_by_cat), key=lambda k: (k == "", k)):
-        f = _figures_for_rows(by_cat.get(code, []), batches_by_cat.get(code, []), period)
-        if any(v not in (0, "0.00") for v in f.values()):  # classes with nothing in the period are left out
-            rows.append({"category": code, "label": category_label(code), **f})
+    for code in sorted(by_cat, key=lambda k: (k == "", k)):
+        figures = {**by_cat[code], "fines": _yuan(by_cat[code]["fines"])}
+        if any(v not in (0, "0.00") for v in figures.values()):  # classes with nothing in the period are left out
+            rows.append({"category": code, "label": category_label(code), **figures})
     return rows
 
 
-def _batches(cases, period):
-    """(sampling case, batch row) of the batches reported in the period."""
-    return [(c, b) for c in cases if c.kind == "supervision_sampling" and period.holds(_own_day(c, "report_date"))
-            for b in rows_of((c.facts or {}).get("batches"))]
+CATEGORY_KEYS = ("cases_opened", "enterprises_inspected", "hazards_found", "hazards_fixed", "sampling_batches",
+                 "sampling_failed", "penalty_decisions", "fines")
 
 
-def _figures_for_rows(cases, batches, period):
-    hazards_found = hazards_fixed = decisions = 0
-    fines = 0
-    inspected = set()
-    for c in cases:
-        if c.kind == "hazard_investigation":
-            if period.holds(_case_day(c, "inspection_date")):
-                inspected.add(c.enterprise_id or -c.id)
-            if period.holds(_inspection_day(c)):
-                rows = _hazard_rows(c)
-                hazards_found += len(rows)
-                hazards_fixed += sum(1 for r in rows if r.get("status") == "fixed")
-        if c.kind in DECISION_KINDS and _is_decision(c) and period.holds(_decision_day(c)):
-            decisions += 1
-            fines += as_amount(c.facts.get("fine_amount"))
-    opened = sum(1 for c in cases if period.holds(local_date(c.opened_at)))
-    return {"cases_opened": opened, "enterprises_inspected": len(inspected), "hazards_found": hazards_found,
-            "hazards_fixed": hazards_fixed, "sampling_batches": len(batches),
-            "sampling_failed": sum(1 for b in batches if b.get("conclusion") == "fail"),
-            "penalty_decisions": decisions, "fines": f"{fines:.2f}"}
-
-
-def hazard_list(cases, period: Period) -> list[dict]:
-    """Every hazard row found in the period, with its case and enterprise."""
+def hazard_list(unit, period: Period) -> list[dict]:
+    """Every hazard row found in the period, with its case and enterprise (only those cases' ledgers are read)."""
+    stmt = (select(Case.id, Case.number, Case.product_category, Enterprise.name, Case.facts["hazards"])
+            .outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
+            .where(*_scope(unit, period.end), _within(Case.tally_hazard_day, period),
+                   Case.tally_hz_general + Case.tally_hz_major > 0)
+            .order_by(Case.opened_at, Case.id))
     out = []
-    for c in cases:
-        if c.kind != "hazard_investigation" or not period.holds(_inspection_day(c)):
-            continue
-        for row in _hazard_rows(c):
-            out.append({"case_number": c.number, "case_id": c.id,
-                        "enterprise": c.enterprise_name,
-                        "category": category_label(c.product_category),
+    for case_id, number, category, enterprise, hazards in db.execute(stmt):
+        for row in rows_of(hazards):
+            out.append({"case_number": number, "case_id": case_id, "enterprise": enterprise or "",
+                        "category": category_label(category),
                         "description": str(row.get("description", "")), "source": str(row.get("source", "")),
                         "severity": "major" if row.get("severity") == "major" else "general",
                         "measures": str(row.get("measures", "")), "owner": str(row.get("owner", "")),
@@ -200,14 +185,17 @@ def hazard_list(cases, period: Period) -> list[dict]:
     return out
 
 
-def case_list(cases, period: Period) -> list[dict]:
+def case_list(unit, period: Period) -> list[dict]:
     """Every case opened in the period, oldest first."""
-    return [{"case_id": c.id, "number": c.number, "kind": c.kind, "kind_label": KIND_LABELS.get(c.kind, c.kind),
-             "title": c.title, "enterprise": c.enterprise_name,
-             "org_unit": c.org_unit_name, "category": category_label(c.product_category), "status": c.status,
-             "opened": local_date(c.opened_at).isoformat(),
-             "closed": local_date(c.closed_at).isoformat() if c.closed_at else ""}
-            for c in cases if period.holds(local_date(c.opened_at))]
+    stmt = (select(Case.id, Case.number, Case.kind, Case.title, Enterprise.name, OrgUnit.name, Case.product_category,
+                   Case.status, Case.tally_opened_day, Case.closed_at)
+            .join(OrgUnit, OrgUnit.id == Case.org_unit_id).outerjoin(Enterprise, Enterprise.id == Case.enterprise_id)
+            .where(*_scope(unit, period.end), _within(Case.tally_opened_day, period))
+            .order_by(Case.opened_at, Case.id))
+    return [{"case_id": r[0], "number": r[1], "kind": r[2], "kind_label": KIND_LABELS.get(r[2], r[2]),
+             "title": r[3], "enterprise": r[4] or "", "org_unit": r[5], "category": category_label(r[6]),
+             "status": r[7], "opened": r[8].isoformat(), "closed": local_date(r[9]).isoformat() if r[9] else ""}
+            for r in db.execute(stmt)]
 
 
 # Figures that are plain counts of cases by opening date: the case list shows exactly those cases.
@@ -229,14 +217,10 @@ def figure_filters(report) -> dict:
 
 def build_report_figures(kind: str, unit, period: Period, since: date | None = None) -> dict:
     """The stored figures of a report: weekly = this week and cumulative (from `since`); summaries add tables."""
-    # A hazard, penalty or sampling case of an earlier year may still count by its own dates (a decision
-    # in January on a case opened in December); the other kinds only count when opened in the report.
-    cumulative = cumulative_period(period, since)
-    earliest = min(period.start, cumulative.start)
-    cases = report_cases(unit, opened_before=period.end_at, fact_kinds=FACT_KINDS,
-                         others_from=Period(earliest, earliest).start_at)
     if kind == "weekly":
-        return {"period": _figures(cases, unit, period), "cumulative": _figures(cases, unit, cumulative),
-                "since": cumulative.start.isoformat()}
-    return {"cumulative": _figures(cases, unit, period), "by_category": category_table(cases, period),
-            "hazards": hazard_list(cases, period), "cases": case_list(cases, period)}
+        cumulative = cumulative_period(period, since)
+        figures = period_figures(unit, {"period": period, "cumulative": cumulative})
+        return {**figures, "since": cumulative.start.isoformat()}
+    return {"cumulative": period_figures(unit, {"cumulative": period})["cumulative"],
+            "by_category": category_table(unit, period), "hazards": hazard_list(unit, period),
+            "cases": case_list(unit, period)}

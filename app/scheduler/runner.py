@@ -8,11 +8,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from app.db import db, utcnow
 from app.reports.jobs import generate_weekly_reports
+from app.reports.ontime import roll_up
 from app.scheduler.jobs import escalate_overdue, fire_due_timers, next_timer_due_at, send_deadline_reminders
 
 log = logging.getLogger(__name__)
 # Idempotent jobs run after the timers on every tick, each taking `now` and committing itself.
-TICK_JOBS = [send_deadline_reminders, escalate_overdue, generate_weekly_reports]
+TICK_JOBS = [send_deadline_reminders, escalate_overdue, generate_weekly_reports, roll_up]
 
 
 def tick(app, now=None) -> int:

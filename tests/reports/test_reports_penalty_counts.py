@@ -3,7 +3,7 @@ import re
 from datetime import date
 
 from app.reports.services import ensure_report
-from app.reports.statutory import DECISION_KINDS, FACT_KINDS, build_report_figures, weekly_period
+from app.reports.statutory import DECISION_KINDS, build_report_figures, weekly_period
 from app.seed.reference import unit_by_code
 from tests.processes.conftest import PROCESSES, clock, library, move_to, open_case_for  # noqa: F401  (fixtures)
 from tests.processes.test_failed_sample_disposal import notify, open_disposal
@@ -43,4 +43,4 @@ def test_every_process_that_calls_the_penalty_case_is_counted():
     callers = {path.stem for path in PROCESSES.glob("*.bpmn")
                if re.search(r'calledElement="penalty_case"', path.read_text(encoding="utf-8"))}
     assert callers  # the library does call it
-    assert callers | {"penalty_case"} <= set(DECISION_KINDS) <= set(FACT_KINDS)
+    assert callers | {"penalty_case"} <= set(DECISION_KINDS)
