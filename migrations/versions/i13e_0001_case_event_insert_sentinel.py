@@ -4,13 +4,13 @@ SQLite does not promise the order of RETURNING rows, so without a sentinel colum
 several new rows one statement at a time. The column holds a small number per batch; nothing reads it.
 
 Revision ID: i13e_0001
-Revises: i11_0001
+Revises: i13_0002
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i13e_0001"
-down_revision = "i11_0001"
+down_revision = "i13_0002"
 branch_labels = None
 depends_on = None
 
