@@ -15,7 +15,7 @@ from sqlalchemy import event
 from app.db import AppSession, db
 
 _PENDING = "engine_wf_cache"  # session.info key: what this transaction will cache once it commits
-MAX_ENTRIES = 500  # per database, per worker process
+MAX_ENTRIES = 200  # per database, per worker process: about 100 KB each (a restored instance)
 
 
 @dataclass
@@ -63,14 +63,8 @@ class WorkflowCache:
         pending = db().info.setdefault(_PENDING, {})
         pending[inst.id] = (db.get_bind(), _Entry(inst.version, inst.definition_id, state_text, wf))
 
-    def forget(self, instance_id) -> None:
-        """Drop an instance's workflow (and one this transaction was about to cache)."""
-        db().info.get(_PENDING, {}).pop(instance_id, None)
-        with self._lock:
-            for entries in self._by_engine.values():
-                entries.pop(instance_id, None)
-
     def clear(self) -> None:
+        """Drop every cached workflow."""
         with self._lock:
             self._by_engine.clear()
 

@@ -31,7 +31,7 @@ def _chain():
                     for i, s in enumerate(STEPS, 1))
     ids = ("start", *STEPS, "end")
     flows = "".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-                    for i, (a, b) in enumerate(zip(ids, ids[1:])))
+                    for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False)))
     return (HEAD.format(key="cache_chain") + '<bpmn:process id="cache_chain" name="缓存链" isExecutable="true">'
             '<bpmn:startEvent id="start"/>' + tasks + flows + '<bpmn:endEvent id="end"/></bpmn:process>'
             "</bpmn:definitions>")
