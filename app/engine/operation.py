@@ -186,6 +186,8 @@ def deliver_pending(op: Operation) -> None:
     inst, wf = op.inst, op.wf
     if inst.case_id is None:
         return
+    if any(isinstance(obj, PendingMessage) for obj in db.new):
+        flush()  # a message stored earlier in this transaction must be found below
     delivered = []
     while True:
         waiting = runtime.waiting_message_names(wf)
