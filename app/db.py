@@ -62,6 +62,15 @@ class JSONText(dict):
         super().__init__(json.loads(text))
         self.text = text
 
+    def __reduce__(self):
+        return JSONText, (self.text,)
+
+    def _read_only(self, *_args, **_kwargs):
+        # Changed in place, it would still be written as its old text: assign a new dict instead.
+        raise TypeError("stored JSON is read-only; assign a new dict")
+
+    __setitem__ = __delitem__ = __ior__ = update = pop = popitem = clear = setdefault = _read_only
+
 
 def _dump_json(value):
     return value.text if isinstance(value, JSONText) else json.dumps(value)
