@@ -1,4 +1,5 @@
 """Database plumbing: declarative Base, column types, the scoped session, the unit of work."""
+import json
 from contextlib import contextmanager
 from datetime import UTC
 
@@ -51,6 +52,30 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 OrderedJSON = JSON()
 
 
+class JSONText(dict):
+    """A JSON object with the exact text it is stored as: written verbatim, not serialized a second time
+    (the engine compares that text with the stored one before reusing a workflow kept in memory)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        super().__init__(json.loads(text))
+        self.text = text
+
+    def __reduce__(self):
+        return JSONText, (self.text,)
+
+    def _read_only(self, *_args, **_kwargs):
+        # Changed in place, it would still be written as its old text: assign a new dict instead.
+        raise TypeError("stored JSON is read-only; assign a new dict")
+
+    __setitem__ = __delitem__ = __ior__ = update = pop = popitem = clear = setdefault = _read_only
+
+
+def _dump_json(value):
+    return value.text if isinstance(value, JSONText) else json.dumps(value)
+
+
 # Primary keys are 32-bit integers on PostgreSQL: a larger id in a URL or form can match nothing,
 # and binding it would fail in the driver, so it is turned away before any query.
 MAX_ID = 2**31 - 1
@@ -91,6 +116,7 @@ def make_engine(url, **kwargs):
         # that cannot see the parameters: a scope's `path LIKE '/1/%'` planned as any prefix made the
         # dashboard go from 0.7 s to 4.7 s after a few requests. Plan every execution for its values.
         kwargs.setdefault("connect_args", {"options": "-c plan_cache_mode=force_custom_plan"})
+    kwargs.setdefault("json_serializer", _dump_json)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -150,6 +150,18 @@ def _summary(times):
             "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 3), "per_second": round(1000 / statistics.median(ms), 1)}
 
 
+def _cache_counts():
+    from app.engine.wfcache import WORKFLOW_CACHE
+
+    return WORKFLOW_CACHE.hits, WORKFLOW_CACHE.misses
+
+
+def _hit_ratio(before):
+    """Share of completions that found their workflow in the worker's cache (one worker: all but none)."""
+    hits, misses = (now - then for now, then in zip(_cache_counts(), before, strict=True))
+    return round(hits / (hits + misses), 3) if hits + misses else None
+
+
 def run() -> dict:
     """Run all three variants; return the figures."""
     results = {"process": PROCESS_KEY, "cases": CASES}
@@ -163,7 +175,9 @@ def run() -> dict:
                 mem.extend(_record_path(sqlite_app, random.Random(1))[1])
         results["in_memory"] = _summary(mem)
         results["steps_per_case"] = len(steps)
+        before = _cache_counts()
         results["sqlite"] = _summary(_persisted_run(sqlite_app, steps))
+        results["sqlite"]["workflow_cache_hit_ratio"] = _hit_ratio(before)
         # Alternating case by case (in memory, then persisted) so a change of load hits both alike.
         persisted, mem_alt, statements = _persisted_run(sqlite_app, steps, interleave=True)
         results["sqlite"]["ratio_interleaved"] = round(statistics.median(persisted) / statistics.median(mem_alt), 2)
@@ -172,7 +186,9 @@ def run() -> dict:
     with private_database() as pg_url:
         if pg_url:
             app = _prepare(pg_url)
+            before = _cache_counts()
             results["postgresql"] = _summary(_persisted_run(app, steps))
+            results["postgresql"]["workflow_cache_hit_ratio"] = _hit_ratio(before)
             app.extensions["db_engine"].dispose()
     base = results["in_memory"]["median_ms"]
     for key in ("sqlite", "postgresql"):

@@ -1,6 +1,6 @@
 """The append-only audit trail."""
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, orm_insert_sentinel, relationship
 
 from app.db import Base, JSONType, UTCDateTime, utcnow
 
@@ -19,3 +19,9 @@ class CaseEvent(Base):
     summary: Mapped[str] = mapped_column(String(300), default="")  # element name etc., not a sentence
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at: Mapped[object] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # Lets SQLAlchemy write several new rows in one INSERT ... RETURNING on SQLite (see migration i13e_0001).
+    _sentinel: Mapped[int | None] = orm_insert_sentinel()
+
+    # Write-side only: lets an audit row name a task row created in the same flush.
+    human_task = relationship("HumanTask", lazy="raise_on_sql")

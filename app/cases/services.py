@@ -109,6 +109,16 @@ def case_unit_id(case_id) -> int | None:
     return case.org_unit_id if case is not None else None
 
 
+def with_case(stmt):
+    """The engine's lock statement extended to read the instance's case and its bureau (one statement)."""
+    from app.auth.models import OrgUnit
+    from app.engine.models import ProcessInstance
+
+    # The bureau with its ancestors (county, city, province): the routing walks up to the acting level.
+    return (stmt.add_columns(Case).outerjoin(Case, Case.id == ProcessInstance.case_id)
+            .options(joinedload(Case.org_unit).joinedload(OrgUnit.parent).joinedload(OrgUnit.parent)))
+
+
 def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:
     """A case started by another case's process (e.g. one disposal case per failed sample)."""
     parent = db.get(Case, parent_case_id) if parent_case_id else None

@@ -12,6 +12,7 @@ from app.db import db, utcnow
 from app.engine.hooks import hook
 from app.engine.models import ProcessDefinition
 from app.engine.parsing import parse_bundle
+from app.engine.serializer import definition_meta
 
 
 @dataclass
@@ -93,6 +94,7 @@ def deploy_files(files: dict, *, user_id=None, form_exists="default") -> list[De
             deployed_by_id=user_id, deployed_at=utcnow())
         db.add(definition)
         db.flush()
+        definition_meta(definition)  # this worker has it parsed already
         record_event("definition_deployed", actor_id=user_id, summary=f"{p.key} v{definition.version}",
                      data={"definition_id": definition.id, "sha256": p.sha256})
         results.append(DeployResult(p.key, definition.version, definition.id, True, p.warnings))

@@ -17,6 +17,9 @@ class EngineHooks:
     form_checker: Callable | None = None
     # (case_id) -> org unit id of the case's bureau, or None
     case_unit_id: Callable | None = None
+    # (select of ProcessInstance) -> the same select also reading the instance's case and its bureau, so a
+    # task completion reads them with the lock (optional)
+    lock_companions: Callable | None = None
 
 
 HOOKS = EngineHooks()

@@ -8,7 +8,7 @@ from app.engine import runtime
 from app.engine.bpmn_meta import BPMN_NS, message_catches
 from app.engine.deploy import latest_definition
 from app.engine.models import PendingMessage, ProcessInstance
-from app.engine.serializer import state_to_workflow
+from app.engine.serializer import definition_meta, state_to_workflow
 from app.engine.xmlsafe import parse_untrusted_xml
 
 DELIVERABLE = ("running", "waiting")
@@ -44,7 +44,7 @@ def _xml_catches(definition) -> list:
 
 def _definition_catches(definition) -> list:
     """Catches of the process and every process it calls (tasks inside call activities are its own)."""
-    meta = definition.meta or {}
+    meta = definition_meta(definition) or {}
     if "catches" in meta:
         found = list(meta["catches"])
         for called in (meta.get("called") or {}).values():

@@ -14,17 +14,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from sqlalchemy import select
+from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals
 from app.audit.services import record_event
 from app.db import db, is_postgres, utcnow
 from app.engine import runtime
-from app.engine.hooks import hook
-from app.engine.models import HumanTask, PendingMessage, ProcessInstance
-from app.engine.serializer import state_to_workflow, workflow_to_state
-from app.engine.tasksync import sync_human_tasks
+from app.engine.hooks import HOOKS, hook
+from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance
+from app.engine.serializer import definition_meta, state_to_workflow, workflow_to_state
+from app.engine.tasksync import announce_created, sync_human_tasks
+from app.engine.wfcache import WORKFLOW_CACHE
 from app.errors import Conflict, NotFound
 
 ACTIVE = ("running", "waiting")
@@ -55,6 +57,7 @@ class Operation:
     error: runtime.StepFailed | None = None
     result: StepResult | None = None
     is_discarded: bool = False
+    held: list = field(default_factory=list)  # rows read with the lock, kept in the identity map meanwhile
 
     def discard(self) -> None:
         """Leave the instance as it was: nothing is saved when the block ends."""
@@ -85,13 +88,52 @@ def lock_instance(instance_id) -> ProcessInstance:
     return inst
 
 
-def lock_instance_of_task(human_task_id) -> ProcessInstance:
-    """Lock the instance an inbox task belongs to, in one statement (NotFound when no such task)."""
-    owner = select(HumanTask.instance_id).where(HumanTask.id == human_task_id).scalar_subquery()
-    inst = _locked(select(ProcessInstance).where(ProcessInstance.id == owner))
-    if inst is None:
+@dataclass
+class LockedTask:
+    """What a task completion reads with the lock: the instance, its open rows, the stored state's text, and
+    companions (the case and its bureau, from the `lock_companions` hook) held so the identity map keeps them
+    for the receivers that look them up later."""
+
+    inst: ProcessInstance
+    rows: list
+    state_text: str
+    companions: list
+
+
+def lock_instance_of_task(human_task_id) -> LockedTask:
+    """Lock the instance an inbox task belongs to, with its open rows and case, in one statement.
+
+    The state comes as stored text (not parsed): a workflow kept in memory is reused when it matches.
+    NotFound when no such task.
+    """
+    found = db.execute(_task_lock_statement(is_postgres()), {"task_id": human_task_id}).all()
+    if not found:
         raise NotFound("任务不存在", task_id=human_task_id)
-    return inst
+    return LockedTask(found[0][0], [r[1] for r in found if r[1] is not None], found[0][2], list(found[0][3:]))
+
+
+_TASK_LOCK_STATEMENTS = {}
+
+
+def _task_lock_statement(for_update):
+    # Built once per process (building and keying it cost as much as running it).
+    stmt = _TASK_LOCK_STATEMENTS.get(for_update)
+    if stmt is None:
+        owner = select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery()
+        stmt = (select(ProcessInstance, HumanTask, cast(ProcessInstance.state, Text))
+                .where(ProcessInstance.id == owner)
+                .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.status == "ready"))
+                .order_by(HumanTask.id)
+                # The definition's metadata comes from definition_meta()'s cache, not parsed again per step.
+                .options(defer(ProcessInstance.state),
+                         joinedload(ProcessInstance.definition).defer(ProcessDefinition.meta)))
+        if HOOKS.lock_companions is not None:
+            stmt = HOOKS.lock_companions(stmt)
+        stmt = stmt.execution_options(populate_existing=True)
+        if for_update:
+            stmt = stmt.with_for_update(of=ProcessInstance)
+        _TASK_LOCK_STATEMENTS[for_update] = stmt
+    return stmt
 
 
 def open_rows(instance_id) -> list[HumanTask]:
@@ -115,11 +157,23 @@ def load_workflow(inst):
 
 
 @contextmanager
-def operate(instance_id=None, *, inst=None, allowed=ACTIVE, user_id=None, rows=None) -> Iterator[Operation]:
-    """Lock (unless `inst` is already locked), check the status, restore; save when the block ends."""
+def operate(instance_id=None, *, inst=None, allowed=ACTIVE, user_id=None, rows=None,
+            state_text=None) -> Iterator[Operation]:
+    """Lock (unless `inst` is already locked), check the status, restore; save when the block ends.
+
+    `state_text`: the stored state as read under the lock; then a workflow this worker kept from its
+    last committed save of exactly that state is used instead of restoring it.
+    """
     inst = inst if inst is not None else lock_instance(instance_id)
     require_status(inst, allowed)
-    op = Operation(inst, load_workflow(inst), user_id, open_rows=rows)
+    if state_text is None:
+        wf = load_workflow(inst)
+    else:
+        wf = WORKFLOW_CACHE.take(inst, state_text)
+        if wf is None:
+            d = inst.definition
+            wf = state_to_workflow(state_text, (d.id, d.sha256), lambda: d.spec_json, d.dialect)
+    op = Operation(inst, wf, user_id, open_rows=rows)
     yield op
     if not op.is_discarded:
         op.result = save(op)
@@ -132,17 +186,23 @@ def deliver_pending(op: Operation) -> None:
     inst, wf = op.inst, op.wf
     if inst.case_id is None:
         return
+    if any(isinstance(obj, PendingMessage) for obj in db.new):
+        flush()  # a message stored earlier in this transaction must be found below
+    delivered = []
     while True:
         waiting = runtime.waiting_message_names(wf)
         if not waiting:
             return  # nothing waits for a message: no stored one can be delivered
         stmt = (select(PendingMessage).where(PendingMessage.case_id == inst.case_id,
                                              PendingMessage.delivered_at.is_(None),
-                                             PendingMessage.name.in_(waiting))
+                                             PendingMessage.name.in_(waiting), PendingMessage.id.not_in(delivered))
                 .order_by(PendingMessage.id).limit(1))
-        msg = db.scalar(stmt)
+        # The step's changes stay pending (written in one flush); the ones delivered here are left out.
+        with db.no_autoflush:
+            msg = db.scalar(stmt)
         if msg is None:
             return
+        delivered.append(msg.id)
         msg.delivered_at, msg.instance_id = utcnow(), inst.id
         record_event("message_delivered", case_id=inst.case_id, instance_id=inst.id, actor_id=op.user_id,
                      summary=message_title(inst.definition, msg.name), data={"name": msg.name, "payload": msg.payload})
@@ -169,7 +229,8 @@ def save(op: Operation) -> StepResult:
         if inst.status == "completed" and previous != "completed":
             inst.ended_at = now
     case_unit_id = hook("case_unit_id")(inst.case_id) if inst.case_id is not None else None
-    created = sync_human_tasks(inst, wf, case_unit_id, inst.definition.meta, now, user_id, op.open_rows)
+    created = sync_human_tasks(inst, wf, case_unit_id, definition_meta(inst.definition), now, user_id,
+                               op.open_rows)
     _dispatch_outgoing(inst, outgoing, user_id)
     if error is not None:
         record_event("instance_error", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
@@ -178,6 +239,11 @@ def save(op: Operation) -> StepResult:
         record_event("instance_completed", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id, at=now)
         announce_end(inst, "completed", now)
     flush()
+    if created:
+        announce_created(created, now)  # after the flush: receivers read the new rows' ids
+        flush()
+    if error is None:
+        WORKFLOW_CACHE.keep_after_commit(inst, inst.state.text, wf)
     return StepResult(inst.id, inst.status, inst.case_id, [r.id for r in created],
                       error.message if error else "", error.element if error else "")
 

@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from app.db import JSONText
 from app.engine.expression_runtime import make_script_engine
 
 _SERIALIZERS = {
@@ -30,8 +31,8 @@ def spec_to_json(spec, subprocess_specs, dialect) -> dict:
     return {k: full[k] for k in SPEC_KEYS}
 
 
-def workflow_to_state(wf, dialect) -> dict:
-    """Instance state as plain JSON, without the spec (that lives on the definition)."""
+def workflow_to_state(wf, dialect) -> JSONText:
+    """Instance state as plain JSON (with its text), without the spec (that lives on the definition)."""
     # The library's serialize_json converts the whole spec on every save only for us to drop it;
     # run the same converter steps (BpmnWorkflowConverter.to_dict) minus the spec instead.
     ser = serializer_for(dialect)
@@ -47,7 +48,7 @@ def workflow_to_state(wf, dialect) -> dict:
         text = json.dumps(dct, cls=ser._encoder_cls)
     finally:
         registry._encoder_mode = False
-    return json.loads(text)
+    return JSONText(text)
 
 
 class SpecCache:
@@ -81,6 +82,19 @@ class SpecCache:
 
 SPEC_CACHE = SpecCache()
 
+# Definition metadata (routing properties of every user task) by (definition id, sha256): a deployed
+# definition never changes, and parsing its 40 KB of JSON on every step cost more than the step itself.
+_META_CACHE = {}
+
+
+def definition_meta(definition) -> dict:
+    """The definition's metadata, read (and parsed) once per worker; callers must not change it."""
+    key = (definition.id, definition.sha256)
+    meta = _META_CACHE.get(key)
+    if meta is None:
+        meta = _META_CACHE[key] = definition.meta
+    return meta
+
 
 def new_workflow(cache_key, spec_json, dialect) -> BpmnWorkflow:
     """A fresh workflow for a definition, with the restricted script engine attached."""
@@ -89,9 +103,16 @@ def new_workflow(cache_key, spec_json, dialect) -> BpmnWorkflow:
 
 
 def state_to_workflow(state: dict, cache_key, spec_json, dialect) -> BpmnWorkflow:
-    """Restore an instance; the script engine is not serialized, so it is reattached here."""
+    """Restore an instance from its state (a dict, or its stored text); the script engine is not serialized,
+    so it is reattached here."""
     ser = serializer_for(dialect)
-    dct = json.loads(json.dumps(state)) if not isinstance(state, str) else json.loads(state)
+    # The library takes the dict apart: restore from a fresh copy, never from the caller's dict.
+    if isinstance(state, str):
+        dct = json.loads(state)
+    elif isinstance(state, JSONText):
+        dct = json.loads(state.text)
+    else:
+        dct = json.loads(json.dumps(state))
     if dct.get(ser.VERSION_KEY) != ser.VERSION:
         # Older serializer format: let the library migrate it with the full spec in place.
         dct.update(json.loads(json.dumps(spec_json() if callable(spec_json) else spec_json)))

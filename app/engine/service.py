@@ -61,24 +61,28 @@ def complete_task(human_task_id, user, data, *, expected_instance_version=None) 
     The instance is locked first; the task row is then read once, with the instance's other open rows,
     and the user's right is checked once, under the lock.
     """
-    inst = lock_instance_of_task(human_task_id)
+    locked = lock_instance_of_task(human_task_id)
+    inst, rows = locked.inst, locked.rows
     if expected_instance_version is not None and inst.version != expected_instance_version:
         raise Conflict("流程已被他人更新，请刷新后重试")
-    rows = open_rows(inst.id)
     row = next((r for r in rows if r.id == human_task_id), None)
     if row is None:
         raise Conflict("该任务已被处理", task_id=human_task_id)
     if not can_work_on(user, row.department_code, row.org_unit_id, row.assignee_id):
         raise Forbidden("您无权办理该任务")
-    with operate(inst=inst, user_id=user.id, rows=rows) as op:
+    with operate(inst=inst, user_id=user.id, rows=rows, state_text=locked.state_text) as op:
+        op.held = locked.companions
         task = runtime.get_task(op.wf, row.task_uuid)
         now = utcnow()
         row.status, row.completed_at, row.completed_by_id = "completed", now, user.id
         record_event("task_completed", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
                      actor_id=user.id, summary=row.title, data={"form_key": row.form_key, "data": data}, at=now)
         if inst.case_id is not None:
-            signals.task_completed.send(inst.case_id, form_key=row.form_key, spec_name=row.spec_name, data=data,
-                                        task_id=row.id, user_id=user.id, at=now)
+            # The receivers' statements need none of the changes above: left pending, those are written
+            # with the rest of the step in one flush (one INSERT for all of its audit rows).
+            with db.no_autoflush:
+                signals.task_completed.send(inst.case_id, form_key=row.form_key, spec_name=row.spec_name,
+                                            data=data, task_id=row.id, user_id=user.id, at=now)
         op.run(lambda: runtime.complete(op.wf, task, data))
     return op.result
 

@@ -65,6 +65,12 @@ def sync_human_tasks(inst, wf, case_unit_id, meta, now, actor_id=None, rows=None
     return created
 
 
+def announce_created(rows, at) -> None:
+    """Tell the domains about new inbox rows (once they are flushed and have ids)."""
+    for row in rows:
+        signals.task_created.send(row, at=at)
+
+
 def db_open_rows(instance_id):
     """The instance's inbox rows that are still open."""
     from app.db import db
@@ -125,9 +131,9 @@ def _create_row(inst, wf, task, case_unit, meta, now, actor_id):
         record_event("due_rule_failed", case_id=inst.case_id, instance_id=inst.id, actor_id=actor_id,
                      summary=row.title, data={"rule": row.due_rule, "error": str(exc)}, at=now)
     db.add(row)
-    db.flush()
-    signals.task_created.send(row, at=now)
-    record_event("task_created", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
+    # Not flushed here: the audit row refers to the task row itself, so the step's flush writes all new
+    # rows in one INSERT and then all audit rows in one INSERT.
+    record_event("task_created", case_id=inst.case_id, instance_id=inst.id, human_task=row,
                  actor_id=actor_id, summary=row.title,
                  data={"department": row.department_code, "org_unit_id": row.org_unit_id,
                        "due_at": row.due_at.isoformat() if row.due_at else None}, at=now)

@@ -81,14 +81,16 @@ def test_list_pages_do_not_query_per_row(db_session, world, login_as, count_quer
 
 
 # Statements of the hot paths, pinned: a change that adds one fails here and must say why.
-# Task completion: lock the instance, its open rows, audit, task row, case (bureau and facts), state,
-# the next task's bureau, its row and audit row.
+# Task completion (issue13, was 11): one locked SELECT reads the instance, its open rows, its case and the
+# case's bureau with its ancestors; the done task's reminders marked read; then one flush: the state
+# (version-checked), the task row, the next task's row, and all audit rows in one INSERT. (Form data that
+# changes the case's facts adds its UPDATE.)
 # Inbox page: the user's scope is a subquery, not a statement per use (was 14). Case page: the timeline's
 # people are read in one statement whatever the number of events (was one per event). issue14: +1 completion
 # (the done task's reminders marked read), +1 inbox (which rows' processes are suspended), +2 case page (what the
 # case waits for; its tasks' forms, for the stage grouping). issue17: +2 case page for the 文书 section
 # (documents with versions and services; whether the user may issue).
-PINNED = {"complete_task": 11, "inbox_page": 10, "case_page": 17}
+PINNED = {"complete_task": 6, "inbox_page": 10, "case_page": 17}
 
 
 @pytest.fixture()
