@@ -64,3 +64,21 @@ def test_deploy_of_refused_constructs_prints_chinese_without_traceback(app, db_s
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "服务任务" in result.output and "不止一次" in result.output
     assert "Duplicate" not in result.output and "must have" not in result.output
+
+
+def test_reports_rollup_and_retally(app, db_session, make_case):
+    from sqlalchemy import update
+
+    from app.cases.models import Case
+    from app.db import db
+
+    case = make_case("penalty_case", start_process=False, facts={"decision_no": "罚〔2026〕9号", "fine_amount": "10"})
+    db_session.flush()
+    db.execute(update(Case).where(Case.id == case.id).values(tally_fine_fen=None))  # as if written before the rules
+    runner = app.test_cli_runner()
+    retally = runner.invoke(args=["reports", "retally"])
+    assert retally.exit_code == 0 and "个案件的统计字段" in retally.output
+    db_session.expire_all()
+    assert db.get(Case, case.id).tally_fine_fen == 1000
+    rollup = runner.invoke(args=["reports", "rollup"])
+    assert rollup.exit_code == 0 and "天的办结任务" in rollup.output
