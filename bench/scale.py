@@ -8,11 +8,12 @@ dashboard and reports. Statements per request are counted on the engine.
 import os
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import event, select
 
 from bench import scale_build
+from bench.campaign import bench_campaign
 
 RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "20"))
 ONLY = set(filter(None, os.environ.get("BENCH_SCALE_PAGES", "").split(",")))  # e.g. "case,dashboard"
@@ -101,26 +102,6 @@ def _samples(app):
     return [t.id for t in tasks], [t.case_id for t in tasks]
 
 
-def _campaign(app, today):
-    """The province's campaign of this year (reports belong to a campaign): made once, then reused."""
-    from app.auth.models import OrgUnit
-    from app.campaigns.models import Campaign
-    from app.db import db, unit_of_work
-
-    with app.app_context(), unit_of_work():
-        province = db.scalar(select(OrgUnit).where(OrgUnit.level == "province").order_by(OrgUnit.id))
-        campaign = db.scalar(select(Campaign).where(Campaign.org_unit_id == province.id,
-                                                    Campaign.start_date == date(today.year, 1, 1)))
-        if campaign is None:
-            campaign = Campaign(name=f"{today.year}年产品质量安全专项行动（基准）", org_unit_id=province.id,
-                                start_date=date(today.year, 1, 1), phases=[], class_codes=[], report_weekday=3,
-                                report_time="17:00", annual_date=date(today.year, 12, 31), status="issued")
-            db.add(campaign)
-            db.flush()
-        campaign_id = campaign.id
-    return campaign_id
-
-
 def pages(app):
     """Every page's p50/p95 in ms and statements per request."""
     counter = _Counter(app.extensions["db_engine"])
@@ -146,7 +127,7 @@ def pages(app):
             continue
         out[name] = _measure(counter, _get(client, url_of))
         print(f"  {name}: {out[name]}", flush=True)
-    campaign_id = _campaign(app, today)
+    campaign_id = bench_campaign(app, today)
     reports = {"weekly_report": {"kind": "weekly", "campaign_id": campaign_id, "report_day": thursday.isoformat()},
                "annual_report": {"kind": "annual", "campaign_id": campaign_id}}
     for name, form in reports.items():

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select, update
 
+from bench.campaign import bench_campaign
 from bench.pgdb import private_database
 
 CASES = int(os.environ.get("BENCH_SUP_CASES", "20000"))
@@ -223,6 +224,7 @@ def _pages(app):
 
     today = datetime.now(UTC).astimezone(timezone(timedelta(hours=8))).date()
     thursday = today - timedelta(days=(today.weekday() - 3) % 7)
+    campaign_id = bench_campaign(app, today)
     out = {}
     for level in HEADS:
         client = app.test_client()
@@ -242,14 +244,16 @@ def _pages(app):
                        f"&opened_from={date(today.year, 1, 1).isoformat()}&opened_to={today.isoformat()}")),
                    "case_search_text": _timed(get("/cases/?q=基准企业12")),
                    "case_export_xlsx": _timed(get("/cases/export?format=xlsx"), max(1, RUNS // 2))}
-        for kind, form in (("weekly", {"kind": "weekly", "thursday": thursday.isoformat()}),
-                           ("annual", {"kind": "annual", "year": str(today.year)})):
+        for kind, form in (("weekly", {"kind": "weekly", "campaign_id": campaign_id,
+                                       "report_day": thursday.isoformat()}),
+                           ("annual", {"kind": "annual", "campaign_id": campaign_id})):
             # First run generates the report; later runs regenerate it (the same computation).
             report_url = []
 
             def generate(client=client, form=form, report_url=report_url):
                 if not report_url:
                     response = client.post("/reports/", data=form)
+                    assert response.headers["Location"].rstrip("/")[-1].isdigit(), f"report not made: {form}"
                     report_url.append(response.headers["Location"])
                     return response.status_code
                 return client.post(report_url[0] + "/regenerate").status_code
