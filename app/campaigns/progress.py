@@ -8,8 +8,8 @@ from app.auth.models import OrgUnit
 from app.campaigns.models import CampaignEnterprise, CampaignUnit
 from app.cases.categories import category_label
 from app.cases.models import Case
+from app.cases.tally import is_true, rows_of
 from app.db import db
-from app.reports.scope import is_true, rows_of
 
 # The figures of the progress table, in order; each opens the list of its cases.
 FIGURES = ("registered", "launched", "self_inspected", "inspected", "hazards_found", "hazards_fixed",

@@ -1,4 +1,4 @@
-"""Shared building blocks of the figures: Beijing-time periods, scoped case rows, fact parsing."""
+"""Shared building blocks of the figures: Beijing-time periods, the regions below a bureau, class labels."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from app.auth.models import OrgUnit
 from app.cases.categories import category_label as class_label
-from app.cases.tally import as_amount, is_true, parse_day, rows_of  # noqa: F401  (the reports' readers)
 from app.clock import LOCAL_TZ
 from app.db import db
 

@@ -21,10 +21,10 @@ from app.auth.models import OrgUnit
 from app.auth.services import scope_subquery
 from app.cases.models import Case, Enterprise
 from app.cases.services import KIND_LABELS
-from app.cases.tally import DECISION_KINDS  # noqa: F401  (checked against processes/ by the penalty tests)
+from app.cases.tally import DECISION_KINDS, rows_of  # noqa: F401  (DECISION_KINDS: checked by the penalty tests)
 from app.clock import local_date
 from app.db import db
-from app.reports.scope import Period, category_label, rows_of
+from app.reports.scope import Period, category_label
 
 SEVERITIES = ("general", "major")
 
@@ -132,6 +132,10 @@ def period_figures(unit, periods: dict[str, Period]) -> dict[str, dict]:
     return out
 
 
+CATEGORY_KEYS = ("cases_opened", "enterprises_inspected", "hazards_found", "hazards_fixed", "sampling_batches",
+                 "sampling_failed", "penalty_decisions", "fines")
+
+
 def category_table(unit, period: Period) -> list[dict]:
     """Per product class: cases opened, enterprises inspected, hazards, batches, penalties, fines."""
     hazard_in, decided_in = _within(Case.tally_hazard_day, period), _within(Case.tally_decision_day, period)
@@ -143,9 +147,8 @@ def category_table(unit, period: Period) -> list[dict]:
             .where(*_scope(unit, period.end)).group_by(Case.product_category))
     by_cat = {}
     for code, opened, inspected, found, fixed, decisions, fines in db.execute(stmt):
-        by_cat[code or ""] = {"cases_opened": int(opened), "enterprises_inspected": int(inspected),
-                              "hazards_found": int(found), "hazards_fixed": int(fixed), "sampling_batches": 0,
-                              "sampling_failed": 0, "penalty_decisions": int(decisions), "fines": int(fines)}
+        values = (opened, inspected, found, fixed, 0, 0, decisions, fines)  # batches: added below, by class
+        by_cat[code or ""] = dict(zip(CATEGORY_KEYS, map(int, values), strict=True))
     # A sampling task covers several classes: its batches count under each batch's own class.
     for own, classes in db.execute(select(Case.product_category, Case.tally_batch_classes).where(
             *_scope(unit, period.end), _within(Case.tally_report_day, period), Case.tally_batches > 0)):
@@ -160,9 +163,6 @@ def category_table(unit, period: Period) -> list[dict]:
             rows.append({"category": code, "label": category_label(code), **figures})
     return rows
 
-
-CATEGORY_KEYS = ("cases_opened", "enterprises_inspected", "hazards_found", "hazards_fixed", "sampling_batches",
-                 "sampling_failed", "penalty_decisions", "fines")
 
 
 def hazard_list(unit, period: Period, limit=None) -> list[dict]:

@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from app.audit.services import record_event
 from app.auth.models import OrgUnit
+from app.cases.tally import as_amount
 from app.db import db, utcnow
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.reports.models import Report
-from app.reports.scope import Period, as_amount
+from app.reports.scope import Period
 from app.reports.services import REVIEW_DEPARTMENT, get_report
 from app.reports.statutory import FIGURE_ROWS, weekly_period
 
