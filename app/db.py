@@ -1,5 +1,6 @@
 """Database plumbing: declarative Base, column types, the scoped session, the unit of work."""
 import json
+from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import UTC
 
@@ -52,24 +53,35 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 OrderedJSON = JSON()
 
 
-class JSONText(dict):
+class JSONText(Mapping):
     """A JSON object with the exact text it is stored as: written verbatim, not serialized a second time
-    (the engine compares that text with the stored one before reusing a workflow kept in memory)."""
+    (the engine compares that text with the stored one before reusing a workflow kept in memory).
 
-    __slots__ = ("text",)
+    Read-only, and parsed only when read as a mapping: a step saves the state it has just serialized and
+    rarely looks at it again."""
+
+    __slots__ = ("text", "_parsed")
 
     def __init__(self, text):
-        super().__init__(json.loads(text))
         self.text = text
+        self._parsed = None
+
+    def _mapping(self):
+        if self._parsed is None:
+            self._parsed = json.loads(self.text)
+        return self._parsed
+
+    def __getitem__(self, key):
+        return self._mapping()[key]
+
+    def __iter__(self):
+        return iter(self._mapping())
+
+    def __len__(self):
+        return len(self._mapping())
 
     def __reduce__(self):
         return JSONText, (self.text,)
-
-    def _read_only(self, *_args, **_kwargs):
-        # Changed in place, it would still be written as its old text: assign a new dict instead.
-        raise TypeError("stored JSON is read-only; assign a new dict")
-
-    __setitem__ = __delitem__ = __ior__ = update = pop = popitem = clear = setdefault = _read_only
 
 
 def _dump_json(value):

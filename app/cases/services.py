@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 from app import signals
 from app.audit.services import record_event
 from app.cases.models import Case, CaseNumberCounter, Enterprise
+from app.cases.tally import store_facts
 from app.db import db, is_postgres, utcnow
 
 KIND_PREFIX = {
@@ -173,7 +174,7 @@ def merge_case_facts(case_id, sender=None, *, data, **_kw):
     # With its bureau: the engine routes the next tasks from it in the same transaction.
     case = db.get(Case, case_id, options=[joinedload(Case.org_unit)])
     if case is not None and data:
-        case.facts = {**(case.facts or {}), **data}
+        store_facts(case, {**(case.facts or {}), **data})
 
 
 def _on_follow_up_requested(parent_case_id, *, process_key, payload, user_id, **_kw):

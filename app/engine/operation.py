@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy import Text, bindparam, cast, inspect, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,6 +25,7 @@ from app.engine import runtime
 from app.engine.hooks import HOOKS, hook
 from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance
 from app.engine.serializer import definition_meta, state_to_workflow, workflow_to_state
+from app.engine.rowwrite import insert_events, insert_tasks, pending_events, take_out, write_instance
 from app.engine.tasksync import announce_created, sync_human_tasks
 from app.engine.wfcache import WORKFLOW_CACHE
 from app.errors import Conflict, NotFound
@@ -58,6 +59,8 @@ class Operation:
     result: StepResult | None = None
     is_discarded: bool = False
     held: list = field(default_factory=list)  # rows read with the lock, kept in the identity map meanwhile
+    # Audit rows the caller recorded before the operation: left to the ORM (the caller may read their ids).
+    events_before: set = field(default_factory=lambda: set(pending_events()))
 
     def discard(self) -> None:
         """Leave the instance as it was: nothing is saved when the block ends."""
@@ -215,22 +218,21 @@ def save(op: Operation) -> StepResult:
     now = utcnow()
     # Drain thrown messages before serializing: left in the state they would be re-sent on every save.
     outgoing = wf.get_events()
-    inst.state = workflow_to_state(wf, inst.definition.dialect)
-    inst.updated_at = now
-    # Every instance column is set before the inbox sync's queries autoflush, so it is one UPDATE.
+    values = {"state": workflow_to_state(wf, inst.definition.dialect), "updated_at": now}
     previous = inst.status
+    ready = runtime.ready_user_tasks(wf)
     if error is not None:
-        inst.status, inst.error_type, inst.error_message = "error", error.error_type[:60], error.message
-        inst.error_element, inst.error_at = error.element[:100], now
-        inst.next_timer_at = None
+        values.update(status="error", error_type=error.error_type[:60], error_message=error.message,
+                      error_element=error.element[:100], error_at=now, next_timer_at=None)
     else:
-        inst.status = runtime.status_of(wf)
-        inst.next_timer_at = runtime.next_timer_at(wf)
-        if inst.status == "completed" and previous != "completed":
-            inst.ended_at = now
+        values.update(status=runtime.status_of(wf, ready), next_timer_at=runtime.next_timer_at(wf))
+        if values["status"] == "completed" and previous != "completed":
+            values["ended_at"] = now
+    with db.no_autoflush:
+        write_instance(inst, values)
     case_unit_id = hook("case_unit_id")(inst.case_id) if inst.case_id is not None else None
     created = sync_human_tasks(inst, wf, case_unit_id, definition_meta(inst.definition), now, user_id,
-                               op.open_rows)
+                               op.open_rows, ready)
     _dispatch_outgoing(inst, outgoing, user_id)
     if error is not None:
         record_event("instance_error", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id,
@@ -238,9 +240,16 @@ def save(op: Operation) -> StepResult:
     elif inst.status == "completed" and previous != "completed":
         record_event("instance_completed", case_id=inst.case_id, instance_id=inst.id, actor_id=user_id, at=now)
         announce_end(inst, "completed", now)
+    # The step's inbox and audit rows are written with plain statements, after the ORM has written what
+    # they may refer to (a follow-up case, the facts).
+    events = [e for e in pending_events() if e not in op.events_before]
+    rows = [row for row in created if not inspect(row).has_identity]  # a nested step's flush may have written some
+    take_out(rows + events)
     flush()
+    insert_tasks(rows)
+    insert_events(events)
     if created:
-        announce_created(created, now)  # after the flush: receivers read the new rows' ids
+        announce_created(created, now)  # receivers read the new rows' ids
         flush()
     if error is None:
         WORKFLOW_CACHE.keep_after_commit(inst, inst.state.text, wf)

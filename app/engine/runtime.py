@@ -158,11 +158,12 @@ def error_tasks(wf):
     return wf.get_tasks(state=TaskState.ERROR)
 
 
-def status_of(wf) -> str:
-    """completed, running (human work ready) or waiting (timers/messages only)."""
+def status_of(wf, ready=None) -> str:
+    """completed, running (human work ready) or waiting (timers/messages only); `ready`: the READY human
+    tasks when the caller has them."""
     if wf.is_completed():
         return "completed"
-    return "running" if ready_user_tasks(wf) else "waiting"
+    return "running" if (ready_user_tasks(wf) if ready is None else ready) else "waiting"
 
 
 def parse_event_time(value):

@@ -12,6 +12,7 @@ from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.deploy import latest_definition
 from app.engine.models import PendingMessage, ProcessInstance
+from app.engine.rowwrite import close_tasks
 from app.engine.operation import (
     ACTIVE,
     Operation,
@@ -74,7 +75,7 @@ def complete_task(human_task_id, user, data, *, expected_instance_version=None) 
         op.held = locked.companions
         task = runtime.get_task(op.wf, row.task_uuid)
         now = utcnow()
-        row.status, row.completed_at, row.completed_by_id = "completed", now, user.id
+        close_tasks([(row, "completed", now, user.id)])
         record_event("task_completed", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
                      actor_id=user.id, summary=row.title, data={"form_key": row.form_key, "data": data}, at=now)
         if inst.case_id is not None:

@@ -12,6 +12,7 @@ from app.engine import runtime
 from app.engine.bpmn_meta import DUE_SHORTHAND
 from app.engine.hooks import hook
 from app.engine.models import HumanTask
+from app.engine.rowwrite import close_tasks
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -42,26 +43,26 @@ def compute_due(rule, created_at, wf, task):
     return due_from_value(runtime.evaluate(wf, task, rule))
 
 
-def sync_human_tasks(inst, wf, case_unit_id, meta, now, actor_id=None, rows=None):
+def sync_human_tasks(inst, wf, case_unit_id, meta, now, actor_id=None, rows=None, ready=None):
     """Create rows for new READY user tasks, cancel rows whose task vanished; return new rows.
 
-    `rows`: the instance's open rows when the caller already read them under the lock.
+    `rows`: the instance's open rows when the caller already read them under the lock; `ready`: the
+    workflow's READY user tasks when the caller has them.
     """
     if rows is None:
         rows = db_open_rows(inst.id)
     open_rows = {r.task_uuid: r for r in rows if r.status == "ready"}
-    ready = {str(t.id): t for t in runtime.ready_user_tasks(wf)}
+    ready = {str(t.id): t for t in (runtime.ready_user_tasks(wf) if ready is None else ready)}
     created = []
     for uuid, task in ready.items():
         if uuid in open_rows:
             continue
         created.append(_create_row(inst, wf, task, case_unit_id, meta, now, actor_id))
-    for uuid, row in open_rows.items():
-        if uuid not in ready:
-            row.status = "cancelled"
-            row.completed_at = now
-            record_event("task_cancelled", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
-                         actor_id=actor_id, summary=row.title, at=now)
+    vanished = [row for uuid, row in open_rows.items() if uuid not in ready]
+    close_tasks([(row, "cancelled", now, None) for row in vanished])
+    for row in vanished:
+        record_event("task_cancelled", case_id=inst.case_id, instance_id=inst.id, human_task_id=row.id,
+                     actor_id=actor_id, summary=row.title, at=now)
     return created
 
 
