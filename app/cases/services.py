@@ -106,8 +106,20 @@ def _earlier_failures(case) -> int:
 
 def case_unit_id(case_id) -> int | None:
     """The org unit of a case's bureau (the engine routes its tasks from it)."""
-    case = db.get(Case, case_id, options=[joinedload(Case.org_unit)])  # the routing reads the bureau next
+    case = db.get(Case, case_id, options=_with_bureau())  # the routing reads the bureau next
     return case.org_unit_id if case is not None else None
+
+
+_OPTIONS = {}
+
+
+def _with_bureau():
+    # Built once (not at import: the mappers are configured only when every model is known); an option
+    # made per call cost more than the identity-map lookup it rides on.
+    options = _OPTIONS.get("bureau")
+    if options is None:
+        options = _OPTIONS["bureau"] = (joinedload(Case.org_unit),)
+    return options
 
 
 def with_case(stmt):
@@ -172,7 +184,7 @@ def on_process_ended(case_id, process_key, outcome, at):
 def merge_case_facts(case_id, sender=None, *, data, **_kw):
     """Keep the case's record fields current: every completed form's data is merged in."""
     # With its bureau: the engine routes the next tasks from it in the same transaction.
-    case = db.get(Case, case_id, options=[joinedload(Case.org_unit)])
+    case = db.get(Case, case_id, options=_with_bureau())
     if case is not None and data:
         store_facts(case, {**(case.facts or {}), **data})
 

@@ -159,7 +159,7 @@ def store_facts(case, facts) -> None:
         case.facts = facts
         return
     values = {"facts": facts, **tally_values(case.kind, facts, case.opened_at)}
-    db.execute(_store_facts_statement(), {"_id": case.id, **values})
+    db.connection().execute(_store_facts_statement(), {"_id": case.id, **values})
     for name, value in values.items():
         set_committed_value(case, name, value)
 

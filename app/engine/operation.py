@@ -24,8 +24,8 @@ from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.hooks import HOOKS, hook
 from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance
-from app.engine.serializer import definition_meta, state_to_workflow, workflow_to_state
 from app.engine.rowwrite import insert_events, insert_tasks, pending_events, take_out, write_instance
+from app.engine.serializer import definition_meta, state_to_workflow, workflow_to_state
 from app.engine.tasksync import announce_created, sync_human_tasks
 from app.engine.wfcache import WORKFLOW_CACHE
 from app.errors import Conflict, NotFound

@@ -5,7 +5,8 @@ SQLite: change tracking, dependency sorting, one execution context per mapper). 
 shape, so a completion writes them directly, in the same transaction and with the same guarantees: the
 instance's version is checked and bumped, new inbox rows get their ids before anyone announces them, and
 every audit row of the step is one INSERT. The objects in the session are then told the stored values
-(`set_committed_value`), so the ORM neither writes them again nor reads them back.
+(`set_committed_value`), so the ORM neither writes them again nor reads them back. Statements go to the
+session's connection directly (the session's own execute() adds its ORM bookkeeping to every one).
 """
 from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.orm import make_transient_to_detached
@@ -31,6 +32,7 @@ _CLOSE_TASKS = (update(_tasks).where(_tasks.c.id == bindparam("_id"))
                 .values(**{c: bindparam(c) for c in CLOSING_COLUMNS}))
 _INSERT_TASK = insert(_tasks).returning(_tasks.c.id)
 _INSERT_TASKS = insert(_tasks).returning(_tasks.c.id, sort_by_parameter_order=True)
+_INSERT_EVENTS = insert(_events)
 _TASK_COLUMNS = tuple(c.key for c in _tasks.columns if c.key != "id")
 _EVENT_COLUMNS = tuple(c.key for c in _events.columns if c.key not in ("id", "_sentinel"))
 
@@ -40,7 +42,8 @@ def write_instance(inst, values) -> None:
     version is still the one read; Conflict when another transaction changed it meanwhile."""
     row = {c: values[c] if c in values else getattr(inst, c) for c in INSTANCE_COLUMNS}
     old = inst.version
-    result = db.execute(_UPDATE_INSTANCE, {**row, "_id": inst.id, "_old_version": old, "_new_version": old + 1})
+    params = {**row, "_id": inst.id, "_old_version": old, "_new_version": old + 1}
+    result = db.connection().execute(_UPDATE_INSTANCE, params)
     if result.rowcount != 1:
         raise Conflict("流程已被他人同时更新，请刷新后重试")
     for key, value in row.items():
@@ -56,8 +59,9 @@ def close_tasks(closing) -> None:
     closing = [c for c in closing if c[0].id is not None]
     if not closing:
         return
-    db.execute(_CLOSE_TASKS, [{"_id": row.id, "status": status, "completed_at": at, "completed_by_id": by}
-                              for row, status, at, by in closing])
+    params = [{"_id": row.id, "status": status, "completed_at": at, "completed_by_id": by}
+              for row, status, at, by in closing]
+    db.connection().execute(_CLOSE_TASKS, params)
     for row, status, at, by in closing:
         for key, value in zip(CLOSING_COLUMNS, (status, at, by), strict=True):
             set_committed_value(row, key, value)
@@ -75,9 +79,9 @@ def insert_tasks(rows) -> None:
                 setattr(row, column.key, default)
     params = [{c: getattr(row, c) for c in _TASK_COLUMNS} for row in rows]
     if len(params) == 1:  # the usual step: a plain INSERT ... RETURNING, without the batching machinery
-        ids = [db.execute(_INSERT_TASK, params[0]).scalar_one()]
+        ids = [db.connection().execute(_INSERT_TASK, params[0]).scalar_one()]
     else:  # RETURNING in the order given: SQLAlchemy sorts the rows back when one INSERT writes several
-        ids = db.execute(_INSERT_TASKS, params).scalars().all()
+        ids = db.connection().execute(_INSERT_TASKS, params).scalars().all()
     for row, id_ in zip(rows, ids, strict=True):
         row.id = id_
         make_transient_to_detached(row)
@@ -110,4 +114,4 @@ def insert_events(events) -> None:
         if task is not None:
             row["human_task_id"] = task.id
         rows.append(row)
-    db.execute(insert(_events), rows)
+    db.connection().execute(_INSERT_EVENTS, rows)

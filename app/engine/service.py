@@ -12,7 +12,6 @@ from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.deploy import latest_definition
 from app.engine.models import PendingMessage, ProcessInstance
-from app.engine.rowwrite import close_tasks
 from app.engine.operation import (
     ACTIVE,
     Operation,
@@ -27,6 +26,7 @@ from app.engine.operation import (
     require_status,
     save,
 )
+from app.engine.rowwrite import close_tasks
 from app.engine.serializer import new_workflow, workflow_to_state
 from app.errors import Conflict, Forbidden, NotFound
 

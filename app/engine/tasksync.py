@@ -117,6 +117,8 @@ def _create_row(inst, wf, task, case_unit, meta, now, actor_id):
         form_key=props.get("formKey", ""),
         priority=int(props.get("priority") or 50), due_rule=props.get("dueRule", "") or props.get("dueDate", ""),
         created_at=now, status="ready",
+        # Every column is given, so the row is written as built (app.engine.rowwrite) with nothing to fill in.
+        assignee_id=None, due_at=None, clock_paused_at=None, claimed_at=None, completed_at=None, completed_by_id=None,
     )
     assignee = props.get("assignee")
     if assignee:

@@ -152,7 +152,7 @@ def clear_task_notifications(task_id, at=None) -> int:
     # machinery (and its autoflush of everything pending) cost more than the statement itself.
     if any(isinstance(obj, Notification) for obj in db.new):
         db.flush()  # a notice about the task sent in this same transaction is cleared too
-    result = db.execute(_CLEAR_TASK_NOTIFICATIONS, {"task_id": task_id, "read_at": at or utcnow()})
+    result = db.connection().execute(_CLEAR_TASK_NOTIFICATIONS, {"task_id": task_id, "read_at": at or utcnow()})
     return result.rowcount or 0
 
 
