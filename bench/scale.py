@@ -19,7 +19,7 @@ RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "20"))
 ONLY = set(filter(None, os.environ.get("BENCH_SCALE_PAGES", "").split(",")))  # e.g. "case,dashboard"
 LIMITS_MS = {"inbox_mine": 100, "inbox_department": 100, "inbox_head_department": 100, "task": 100, "case": 150,
              "case_search": 200, "case_search_text": 300, "overdue_board": 300, "dashboard": 1000,
-             "weekly_report": 1000, "annual_report": 2000}
+             "weekly_report": 1000, "annual_report": 2000, "campaign": 1000, "campaign_cases": 300}
 
 
 def _p95(values):
@@ -127,7 +127,14 @@ def pages(app):
             continue
         out[name] = _measure(counter, _get(client, url_of))
         print(f"  {name}: {out[name]}", flush=True)
-    campaign_id = bench_campaign(app, today)
+    campaign_id = bench_campaign(app, today, register=True)
+    # The province's campaign page (progress by city, phase and class over its whole register) and the cases
+    # behind one of its figures.
+    for name, url in (("campaign", f"/campaigns/{campaign_id}"),
+                      ("campaign_cases", f"/campaigns/{campaign_id}/cases?figure=inspected")):
+        if not ONLY or name in ONLY:
+            out[name] = _measure(counter, _get(head, lambda n, url=url: url), max(5, RUNS // 4))
+            print(f"  {name}: {out[name]}", flush=True)
     reports = {"weekly_report": {"kind": "weekly", "campaign_id": campaign_id, "report_day": thursday.isoformat()},
                "annual_report": {"kind": "annual", "campaign_id": campaign_id}}
     for name, form in reports.items():

@@ -1,14 +1,14 @@
-"""A campaign's progress by region, phase and product class, counted from its register and the cases launched."""
+"""A campaign's progress by region, phase and product class, counted in SQL from its register and the tally columns
+of the cases launched (app.cases.tally)."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select, true
 
 from app.auth.models import OrgUnit
 from app.campaigns.models import CampaignEnterprise, CampaignUnit
 from app.cases.categories import category_label
 from app.cases.models import Case
-from app.cases.tally import is_true, rows_of
 from app.db import db
 
 # The figures of the progress table, in order; each opens the list of its cases.
@@ -20,35 +20,34 @@ FIGURE_LABELS = {"registered": "登记企业", "launched": "已发起自查", "s
 # Which figure measures which phase (by the phase's key; other phases by their place in the list).
 PHASE_FIGURES = {"self_inspection": "self_inspected", "inspection": "inspected", "rectification": "closed"}
 PHASE_ORDER = ("self_inspected", "inspected", "closed")
+# A figure's list shows this many cases (by number) with the count of all of them.
+FIGURE_LIST_LIMIT = 200
 
 
-@dataclass
-class Row:
-    """One enterprise of the register with what its case recorded."""
+def _hazards():
+    """(found, fixed) hazard counts of the joined case, from its tally columns."""
+    found = func.coalesce(Case.tally_hz_general, 0) + func.coalesce(Case.tally_hz_major, 0)
+    fixed = func.coalesce(Case.tally_hz_general_fixed, 0) + func.coalesce(Case.tally_hz_major_fixed, 0)
+    return found, fixed
 
-    unit_id: int
-    product_class: str
-    case_id: int | None
-    status: str
-    facts: dict
 
-    def matches(self, figure) -> bool:
-        """True when the row counts in `figure` (hazard figures: when it has such hazards)."""
-        f = self.facts
-        return {"registered": True, "launched": self.case_id is not None,
-                "self_inspected": is_true(f.get("self_inspection_submitted")),
-                "inspected": bool(f.get("inspection_date")), "closed": self.status == "closed",
-                "hazards_found": bool(self.hazards()), "hazards_fixed": self.hazards("fixed") > 0,
-                "hazards_open": self.hazards("open") > 0}[figure]
+def _figure_sums():
+    """One aggregate per figure over register rows outer-joined to their cases (the tally a case's facts give,
+    app.cases.tally: a self-inspection submitted, an inspection date, hazard rows by state)."""
+    found, fixed = _hazards()
+    return {"registered": func.count(CampaignEnterprise.id), "launched": func.count(CampaignEnterprise.case_id),
+            "self_inspected": func.count(Case.tally_self_day), "inspected": func.count(Case.tally_inspection_day),
+            "hazards_found": func.coalesce(func.sum(found), 0), "hazards_fixed": func.coalesce(func.sum(fixed), 0),
+            "hazards_open": func.coalesce(func.sum(found - fixed), 0),
+            "closed": func.count(case((Case.status == "closed", 1)))}
 
-    def hazards(self, status=None) -> int:
-        """How many hazards the case recorded (of a status: fixed, or open = anything else)."""
-        rows = rows_of(self.facts.get("hazards"))
-        if status == "fixed":
-            return sum(1 for r in rows if r.get("status") == "fixed")
-        if status == "open":
-            return sum(1 for r in rows if r.get("status") != "fixed")
-        return len(rows)
+
+def _figure_condition(figure):
+    """The condition a launched case meets to count in `figure`."""
+    found, fixed = _hazards()
+    return {"registered": true(), "launched": true(), "self_inspected": Case.tally_self_day.is_not(None),
+            "inspected": Case.tally_inspection_day.is_not(None), "closed": Case.status == "closed",
+            "hazards_found": found > 0, "hazards_fixed": fixed > 0, "hazards_open": found > fixed}[figure]
 
 
 @dataclass
@@ -59,27 +58,29 @@ class Tally:
     name: str
     figures: dict = field(default_factory=lambda: dict.fromkeys(FIGURES, 0))
 
-    def add(self, row: Row):
+    def add(self, counts: dict):
         for key in FIGURES:
-            if key.startswith("hazards_"):
-                self.figures[key] += row.hazards({"hazards_found": None, "hazards_fixed": "fixed",
-                                                  "hazards_open": "open"}[key])
-            else:
-                self.figures[key] += row.matches(key)
+            self.figures[key] += counts[key]
 
     def share(self, figure) -> float:
         """The part of the registered enterprises that reached `figure` (0 with none registered)."""
         return self.figures[figure] / self.figures["registered"] if self.figures["registered"] else 0.0
 
 
-def rows_of_campaign(campaign, unit: OrgUnit) -> list[Row]:
-    """The register rows of `unit` and the bureaus below it, with their cases' status and facts."""
-    below = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
-    stmt = (select(CampaignEnterprise.org_unit_id, CampaignEnterprise.product_class, CampaignEnterprise.case_id,
-                   Case.status, Case.facts)
+def _below(unit):
+    return select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
+
+
+def counts_of_campaign(campaign, unit: OrgUnit) -> list[tuple[int, str, dict]]:
+    """(bureau id, product class, figures) of the register of `unit` and the bureaus below it, counted in SQL
+    (a province's register has tens of thousands of enterprises)."""
+    sums = _figure_sums()
+    stmt = (select(CampaignEnterprise.org_unit_id, CampaignEnterprise.product_class, *sums.values())
             .outerjoin(Case, Case.id == CampaignEnterprise.case_id)
-            .where(CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(below)))
-    return [Row(u, c or "", case_id, status or "", facts or {}) for u, c, case_id, status, facts in db.execute(stmt)]
+            .where(CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(_below(unit)))
+            .group_by(CampaignEnterprise.org_unit_id, CampaignEnterprise.product_class))
+    return [(row[0], row[1] or "", {key: int(value or 0) for key, value in zip(sums, row[2:], strict=True)})
+            for row in db.execute(stmt)]
 
 
 def regions(campaign, unit: OrgUnit) -> list[OrgUnit]:
@@ -97,18 +98,18 @@ def phase_figure(phase, index) -> str:
 
 def progress(campaign, unit: OrgUnit, today: date) -> dict:
     """Progress of the campaign under `unit`: per region, per product class, per phase (overdue marked)."""
-    rows = rows_of_campaign(campaign, unit)
-    by_id = {u.id: u for u in db.scalars(select(OrgUnit).where(OrgUnit.path.startswith(unit.path)))}
+    groups = counts_of_campaign(campaign, unit)
+    by_id = {u.id: u for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_({g[0] for g in groups})))}
     region_list = regions(campaign, unit)
     tallies = {r.id: Tally(r.code, r.name) for r in region_list}
     total, classes = Tally(unit.code, unit.name), {}
-    for row in rows:
-        region = _region_of(by_id.get(row.unit_id), region_list)
+    for unit_id, product_class, counts in groups:
+        region = _region_of(by_id.get(unit_id), region_list)
         if region is not None:
-            tallies[region.id].add(row)
-        total.add(row)
-        classes.setdefault(row.product_class, Tally(row.product_class, category_label(row.product_class) or "未填写"))
-        classes[row.product_class].add(row)
+            tallies[region.id].add(counts)
+        total.add(counts)
+        classes.setdefault(product_class, Tally(product_class, category_label(product_class) or "未填写"))
+        classes[product_class].add(counts)
     phases = []
     for i, phase in enumerate(campaign.phases or []):
         figure, due = phase_figure(phase, i), date.fromisoformat(phase["due"])
@@ -131,9 +132,14 @@ def _region_of(unit, region_list):
     return None
 
 
-def figure_cases(campaign, unit: OrgUnit, figure: str, product_class=None) -> list[int]:
-    """Ids of the cases counted in one figure of `unit` (optionally of one product class)."""
+def figure_cases(campaign, unit: OrgUnit, figure: str, product_class=None, limit=FIGURE_LIST_LIMIT):
+    """(the first `limit` cases counted in one figure of `unit`, by number; how many there are in all)."""
     if figure not in FIGURES:
-        return []
-    return [r.case_id for r in rows_of_campaign(campaign, unit)
-            if r.case_id and r.matches(figure) and (product_class is None or r.product_class == product_class)]
+        return [], 0
+    where = [CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(_below(unit)),
+             _figure_condition(figure)]
+    if product_class is not None:
+        where.append(CampaignEnterprise.product_class == product_class)
+    joined = select(Case).join(CampaignEnterprise, CampaignEnterprise.case_id == Case.id).where(*where)
+    total = db.scalar(select(func.count()).select_from(joined.subquery()))
+    return list(db.scalars(joined.order_by(Case.number).limit(limit))), total

@@ -3,7 +3,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit.services import record_event
 from app.campaigns.models import CampaignEnterprise
@@ -182,6 +182,18 @@ def register_rows(campaign, unit_ids) -> list[tuple[CampaignEnterprise, Enterpri
             .where(CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(unit_ids))
             .order_by(Enterprise.name))
     return list(db.execute(stmt).tuples())
+
+
+def register_page(campaign, unit_ids, product_class=None, limit=200) -> tuple[list, int]:
+    """(the first `limit` register rows of the given bureaus, by enterprise name, as (entry, enterprise); how many
+    there are in all), of one product class if given."""
+    where = [CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(unit_ids)]
+    if product_class is not None:
+        where.append(CampaignEnterprise.product_class == product_class)
+    total = db.scalar(select(func.count(CampaignEnterprise.id)).where(*where))
+    stmt = (select(CampaignEnterprise, Enterprise).join(Enterprise, Enterprise.id == CampaignEnterprise.enterprise_id)
+            .where(*where).order_by(Enterprise.name).limit(limit))
+    return list(db.execute(stmt).tuples()), total
 
 
 def _phase_due(campaign, index):

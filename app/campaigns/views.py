@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from app.auth.models import OrgUnit
 from app.campaigns import register, services
-from app.campaigns.progress import FIGURE_LABELS, FIGURES, figure_cases, progress
+from app.campaigns.progress import FIGURE_LABELS, FIGURE_LIST_LIMIT, FIGURES, figure_cases, progress
 from app.campaigns.schemas import AcknowledgeForm, CampaignForm, EnterpriseForm
 from app.cases.categories import category_label, class_choices
-from app.cases.models import Case
 from app.clock import local_today
 from app.db import db, utcnow
 from app.errors import InvalidInput, NotFound, first_error
@@ -196,14 +195,13 @@ def cases(campaign_id):
     if figure not in FIGURES:
         raise InvalidInput("指标无效", field="figure")
     klass = request.args.get("class")
-    ids = figure_cases(campaign, unit, figure, klass)
-    rows = list(db.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.number))) if ids else []
+    rows, total = figure_cases(campaign, unit, figure, klass, FIGURE_LIST_LIMIT)
     # "Registered" also counts enterprises whose self-inspection is not launched yet: list the register too.
-    enterprises = []
+    enterprises, enterprise_total = [], 0
     if figure == "registered":
         below = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
-        enterprises = [(e, ent) for e, ent in register.register_rows(campaign, below)
-                       if klass is None or e.product_class == klass]
+        enterprises, enterprise_total = register.register_page(campaign, below, klass, FIGURE_LIST_LIMIT)
     return render_template("campaigns/cases.html", campaign=campaign, unit=unit, figure=figure,
-                           figure_label=FIGURE_LABELS[figure], klass=klass, rows=rows, category_label=category_label,
-                           enterprises=enterprises)
+                           figure_label=FIGURE_LABELS[figure], klass=klass, rows=rows, total=total,
+                           category_label=category_label, enterprises=enterprises, enterprise_total=enterprise_total,
+                           limit=FIGURE_LIST_LIMIT)
