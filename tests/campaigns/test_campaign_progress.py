@@ -36,15 +36,16 @@ def test_every_figure_counts_what_the_cases_recorded(client, db_session, login_a
     cid = _launched(client, login_as, chain, 5)
     cases = db_session.scalars(select(Case).where(Case.kind == "hazard_investigation").order_by(Case.id)).all()
     _record(cases[0], self_inspection_submitted=True, inspection_date="2026-05-02", hazards=HAZARDS)
-    _record(cases[1], self_inspection_submitted="true", inspection_date="2026-05-03",
+    _record(cases[1], self_inspection_submitted=False, inspection_date="2026-05-03",
             hazards=[{"severity": "general", "status": "fixed"}])
-    _record(cases[2], self_inspection_submitted=False, inspection_date="")
+    _record(cases[2], self_inspection_submitted="true", inspection_date="")
     cases[3].status = "closed"
+    _record(cases[4], self_inspection_submitted=True)
     db_session.flush()
 
     campaign = db_session.get(Campaign, cid)
     data = progress(campaign, unit_by_code("350100"), campaign.start_date)
-    assert data["total"].figures == {"registered": 5, "launched": 5, "self_inspected": 2, "inspected": 2,
+    assert data["total"].figures == {"registered": 5, "launched": 5, "self_inspected": 3, "inspected": 2,
                                      "hazards_found": 4, "hazards_fixed": 3, "hazards_open": 1, "closed": 1}
     [minhou] = [t for t in data["regions"] if t.code == "350121"]
     assert minhou.figures == data["total"].figures
@@ -57,6 +58,7 @@ def test_every_figure_counts_what_the_cases_recorded(client, db_session, login_a
     assert listed("hazards_open") == {cases[0].id}
     assert listed("hazards_fixed") == {cases[0].id, cases[1].id}
     assert listed("inspected") == {cases[0].id, cases[1].id}
+    assert listed("self_inspected") == {cases[0].id, cases[2].id, cases[4].id}
     assert listed("closed") == {cases[3].id}
     assert listed("launched") == {c.id for c in cases}
     assert listed("launched", cases[0].product_category) == {c.id for c in cases
