@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
-WORKERS ?= 4
+# One gunicorn worker per core: on 2 cores, 2 workers completed more tasks a second than 5 (docs/SCALE.md).
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: run serve setup lock lint db test test-pg test-clock bench bench-scale bench-http browser faketime clean
 
@@ -50,7 +51,7 @@ db: setup
 run: db
 	QSFLOW_EMBEDDED_SCHEDULER=1 $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
-# At scale: WORKERS (default 4) gunicorn workers on DATABASE_URL (PostgreSQL) plus one scheduler process,
+# At scale: WORKERS (default: one per core) gunicorn workers on DATABASE_URL (PostgreSQL) plus one scheduler process,
 # e.g. `make serve DATABASE_URL=postgresql://postgres@127.0.0.1:5432/qsflow WORKERS=4 PORT=8000`.
 serve: setup
 	DATABASE_URL=$(DATABASE_URL) WORKERS=$(WORKERS) HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) tools/serve.sh

@@ -12,5 +12,5 @@ BIN=${BIN:-.venv/bin}
 env -u QSFLOW_EMBEDDED_SCHEDULER "$BIN/flask" --app wsgi scheduler run &
 scheduler=$!
 trap 'kill "$scheduler" 2>/dev/null || true' EXIT INT TERM
-env -u QSFLOW_EMBEDDED_SCHEDULER "$BIN/gunicorn" --workers "${WORKERS:-4}" --bind "${HOST:-127.0.0.1}:${PORT:-8000}" \
+env -u QSFLOW_EMBEDDED_SCHEDULER "$BIN/gunicorn" --workers "${WORKERS:-$(nproc 2>/dev/null || echo 2)}" --bind "${HOST:-127.0.0.1}:${PORT:-8000}" \
     --access-logfile - wsgi:app
