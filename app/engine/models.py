@@ -59,9 +59,7 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_inbox", "status", "department_code", "org_unit_id"),
         Index("ix_human_task_assignee", "status", "assignee_id"),
-        Index("ix_human_task_due", "status", "due_at"),
         Index("ix_human_task_done", "status", "completed_by_id"),
         # Open rows are a few percent of the table: partial indexes serve the inbox tabs and the overdue
         # board; the done tab reads a clerk's rows newest first without sorting them.
@@ -81,7 +79,7 @@ class HumanTask(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
-    task_uuid: Mapped[str] = mapped_column(String(36), index=True)  # the Spiff task id
+    task_uuid: Mapped[str] = mapped_column(String(36))  # the Spiff task id (never looked up: no index)
     spec_name: Mapped[str] = mapped_column(String(100))  # BPMN element id
     title: Mapped[str] = mapped_column(String(200))
     lane: Mapped[str] = mapped_column(String(100), default="")
