@@ -59,6 +59,7 @@ class Tally:
     figures: dict = field(default_factory=lambda: dict.fromkeys(FIGURES, 0))
 
     def add(self, counts: dict):
+        """Add one group's figures (a bureau's register rows of one product class)."""
         for key in FIGURES:
             self.figures[key] += counts[key]
 
