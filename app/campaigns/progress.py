@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import case, func, select, true
 
 from app.auth.models import OrgUnit
+from app.auth.services import scope_subquery
 from app.campaigns.models import CampaignEnterprise, CampaignUnit
 from app.cases.categories import category_label
 from app.cases.models import Case
@@ -68,17 +69,14 @@ class Tally:
         return self.figures[figure] / self.figures["registered"] if self.figures["registered"] else 0.0
 
 
-def _below(unit):
-    return select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
-
-
 def counts_of_campaign(campaign, unit: OrgUnit) -> list[tuple[int, str, dict]]:
     """(bureau id, product class, figures) of the register of `unit` and the bureaus below it, counted in SQL
     (a province's register has tens of thousands of enterprises)."""
     sums = _figure_sums()
     stmt = (select(CampaignEnterprise.org_unit_id, CampaignEnterprise.product_class, *sums.values())
             .outerjoin(Case, Case.id == CampaignEnterprise.case_id)
-            .where(CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(_below(unit)))
+            .where(CampaignEnterprise.campaign_id == campaign.id,
+                   CampaignEnterprise.org_unit_id.in_(scope_subquery(unit)))
             .group_by(CampaignEnterprise.org_unit_id, CampaignEnterprise.product_class))
     return [(row[0], row[1] or "", {key: int(value or 0) for key, value in zip(sums, row[2:], strict=True)})
             for row in db.execute(stmt)]
@@ -137,7 +135,7 @@ def figure_cases(campaign, unit: OrgUnit, figure: str, product_class=None, limit
     """(the first `limit` cases counted in one figure of `unit`, by number; how many there are in all)."""
     if figure not in FIGURES:
         return [], 0
-    where = [CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(_below(unit)),
+    where = [CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(scope_subquery(unit)),
              _figure_condition(figure)]
     if product_class is not None:
         where.append(CampaignEnterprise.product_class == product_class)

@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth.models import OrgUnit
+from app.auth.services import scope_subquery
 from app.campaigns import register, services
 from app.campaigns.progress import FIGURE_LABELS, FIGURE_LIST_LIMIT, FIGURES, figure_cases, progress
 from app.campaigns.schemas import AcknowledgeForm, CampaignForm, EnterpriseForm
@@ -199,8 +200,8 @@ def cases(campaign_id):
     # "Registered" also counts enterprises whose self-inspection is not launched yet: list the register too.
     enterprises, enterprise_total = [], 0
     if figure == "registered":
-        below = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
-        enterprises, enterprise_total = register.register_page(campaign, below, klass, FIGURE_LIST_LIMIT)
+        enterprises, enterprise_total = register.register_page(campaign, scope_subquery(unit), klass,
+                                                               FIGURE_LIST_LIMIT)
     return render_template("campaigns/cases.html", campaign=campaign, unit=unit, figure=figure,
                            figure_label=FIGURE_LABELS[figure], klass=klass, rows=rows, total=total,
                            category_label=category_label, enterprises=enterprises, enterprise_total=enterprise_total,

@@ -1,4 +1,6 @@
 """Cases: opening (with numbers), follow-up cases, closing when their process ends."""
+from functools import cache
+
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -110,16 +112,11 @@ def case_unit_id(case_id) -> int | None:
     return case.org_unit_id if case is not None else None
 
 
-_OPTIONS = {}
-
-
+@cache
 def _with_bureau():
     # Built once (not at import: the mappers are configured only when every model is known); an option
     # made per call cost more than the identity-map lookup it rides on.
-    options = _OPTIONS.get("bureau")
-    if options is None:
-        options = _OPTIONS["bureau"] = (joinedload(Case.org_unit),)
-    return options
+    return (joinedload(Case.org_unit),)
 
 
 def with_case(stmt):

@@ -8,6 +8,7 @@ SQL by app/reports. The rules here are the report's 口径 (app/reports/statutor
 """
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from app.clock import local_date
 
@@ -164,21 +165,16 @@ def store_facts(case, facts) -> None:
         set_committed_value(case, name, value)
 
 
-_STATEMENTS = {}
-
-
+@cache
 def _store_facts_statement():
-    stmt = _STATEMENTS.get("store_facts")
-    if stmt is None:
-        from sqlalchemy import bindparam, update
+    # Built once, on first use (the models import this module).
+    from sqlalchemy import bindparam, update
 
-        from app.cases.models import Case
+    from app.cases.models import Case
 
-        table = Case.__table__
-        stmt = _STATEMENTS["store_facts"] = (
-            update(table).where(table.c.id == bindparam("_id"))
+    table = Case.__table__
+    return (update(table).where(table.c.id == bindparam("_id"))
             .values(facts=bindparam("facts"), **{name: bindparam(name) for name in TALLY_COLUMNS}))
-    return stmt
 
 
 def backfill_tallies(connection, batch_size=2000) -> int:

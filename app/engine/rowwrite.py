@@ -52,11 +52,7 @@ def write_instance(inst, values) -> None:
 
 
 def close_tasks(closing) -> None:
-    """UPDATE inbox rows to completed or cancelled: `closing` is [(row, status, at, user_id)]."""
-    orm_side = [c for c in closing if c[0].id is None]  # not written yet: the ORM writes it with the change
-    for row, status, at, by in orm_side:
-        row.status, row.completed_at, row.completed_by_id = status, at, by
-    closing = [c for c in closing if c[0].id is not None]
+    """UPDATE stored inbox rows to completed or cancelled: `closing` is [(row, status, at, user_id)]."""
     if not closing:
         return
     params = [{"_id": row.id, "status": status, "completed_at": at, "completed_by_id": by}

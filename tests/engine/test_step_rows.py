@@ -9,6 +9,7 @@ from app.db import db, unit_of_work
 from app.engine import service
 from app.engine.models import HumanTask, ProcessInstance
 from app.errors import Conflict
+from tests.engine.committed import committed_case
 from tests.engine.samples import HEAD, props
 
 BRANCHES = (("check_a", "抽样核查", "quality_supervision"), ("check_b", "现场检查", "enforcement"),
@@ -101,21 +102,8 @@ def test_an_audit_row_recorded_before_the_step_is_written_by_the_orm_with_its_id
 
 @pytest.fixture()
 def committed_split_case(app, committed_db):
-    from app.auth.accounts import create_user
-    from app.cases.services import get_or_create_enterprise, open_case
-    from app.engine.deploy import deploy_files
-    from app.formdefs.uscc import make_uscc
-    from app.seed.reference import unit_by_code
-
-    with unit_of_work():
-        deploy_files({"split.bpmn": _split_process().encode()}, form_exists=None)
-        unit = unit_by_code("350121")
-        ent = get_or_create_enterprise(make_uscc("91350121MA0000003"), "并行测试企业")
-        case = open_case("split_flow", unit, title="并行", enterprise=ent)
-        user = create_user("splitter", "pw-123456", "并行", unit, ["quality_supervision"])
-        ids = case.id, user.id
-    db.remove()
-    return ids
+    return committed_case("split.bpmn", _split_process(), "split_flow", uscc_body="91350121MA0000003",
+                          enterprise="并行测试企业", title="并行", username="splitter")
 
 
 def test_a_version_changed_meanwhile_is_a_conflict_and_nothing_of_the_step_is_kept(committed_split_case):

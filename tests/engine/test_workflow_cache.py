@@ -8,18 +8,14 @@ import pytest
 from sqlalchemy import Text, cast, select
 
 from app import create_app
-from app.auth.accounts import create_user
-from app.cases.services import get_or_create_enterprise, open_case
 from app.db import db, unit_of_work
 from app.engine import service
-from app.engine.deploy import deploy_files
 from app.engine.models import HumanTask, ProcessInstance
 from app.engine.operation import load_workflow
 from app.engine.runtime import ready_user_tasks
 from app.engine.wfcache import WORKFLOW_CACHE
-from app.formdefs.uscc import make_uscc
-from app.seed.reference import unit_by_code
 from tests.conftest import TEST_CONFIG
+from tests.engine.committed import committed_case
 from tests.engine.samples import HEAD, props
 
 STEPS = ("step1", "step2", "step3", "step4")
@@ -39,15 +35,8 @@ def _chain():
 
 @pytest.fixture()
 def chain_case(app, committed_db):
-    with unit_of_work():
-        deploy_files({"cache_chain.bpmn": _chain().encode()}, form_exists=None)
-        unit = unit_by_code("350121")
-        ent = get_or_create_enterprise(make_uscc("91350121MA0000002"), "缓存测试企业")
-        case = open_case("cache_chain", unit, title="缓存", enterprise=ent)
-        user = create_user("cacher", "pw-123456", "缓存", unit, ["quality_supervision"])
-        ids = case.id, user.id
-    db.remove()
-    return ids
+    return committed_case("cache_chain.bpmn", _chain(), "cache_chain", uscc_body="91350121MA0000002",
+                          enterprise="缓存测试企业", title="缓存", username="cacher")
 
 
 @pytest.fixture()
