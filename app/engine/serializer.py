@@ -1,13 +1,16 @@
 """Workflow (de)serialization: instance state stored without its spec; specs cached per version."""
 import json
 import threading
+from functools import cache
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter, TaskConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
 
 from app.db import JSONText
 from app.engine.expression_runtime import make_script_engine
@@ -40,8 +43,12 @@ def workflow_to_state(wf, dialect) -> JSONText:
     converter = registry.convert_to_dict[registry.typenames[BpmnWorkflow]].args[1].__self__
     registry._encoder_mode = True
     try:
-        dct = WorkflowConverter.to_dict(converter, wf)
-        dct["subprocesses"] = converter.mapping_to_dict(wf.subprocesses)
+        if _library_task_dicts(registry):
+            dct = _workflow_dict(registry, wf)
+            dct["subprocesses"] = {str(key): _subprocess_dict(registry, sub) for key, sub in wf.subprocesses.items()}
+        else:
+            dct = WorkflowConverter.to_dict(converter, wf)
+            dct["subprocesses"] = converter.mapping_to_dict(wf.subprocesses)
         dct["bpmn_events"] = registry.convert(wf.bpmn_events)
         dct["typename"] = registry.typenames[BpmnWorkflow]
         dct[ser.VERSION_KEY] = ser.VERSION
@@ -49,6 +56,77 @@ def workflow_to_state(wf, dialect) -> JSONText:
     finally:
         registry._encoder_mode = False
     return JSONText(text)
+
+
+@cache
+def _library_task_dicts(registry) -> bool:
+    """True when tasks and subprocesses are converted by the library's own converters, whose output
+    _workflow_dict reproduces (a configuration with converters of its own goes the library's way)."""
+    def converter_of(cls):
+        entry = registry.convert_to_dict.get(registry.typenames.get(cls))  # partial(_obj_to_dict, name, to_dict)
+        return getattr(entry.args[1], "__func__", None) if entry is not None else None
+
+    return (converter_of(Task) is TaskConverter.to_dict
+            and converter_of(BpmnSubWorkflow) is BpmnSubWorkflowConverter.to_dict)
+
+
+def _workflow_dict(registry, workflow) -> dict:
+    """What WorkflowConverter.to_dict gives for a workflow or subprocess, without the library's per-task
+    dispatch (a save converts every task of the instance: a third of a completion's serializing)."""
+    return {
+        "data": registry.convert(registry.clean(workflow.data)),
+        "correlations": workflow.correlations,
+        "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+        "success": workflow.success,
+        "completed": workflow.completed,
+        "tasks": {_id_text(key): _task_dict(registry, task) for key, task in workflow.tasks.items()},
+        "root": _id_text(workflow.task_tree.id),
+    }
+
+
+def _subprocess_dict(registry, sub) -> dict:
+    # BpmnSubWorkflowConverter.to_dict: the workflow's fields, the task that started it and its spec's name.
+    return {**_workflow_dict(registry, sub), "parent_task_id": str(sub.parent_task_id), "spec": sub.spec.name,
+            "typename": registry.typenames[sub.__class__]}
+
+
+def _task_dict(registry, task) -> dict:
+    # TaskConverter.to_dict, field for field: a child stores only what differs from its parent's data.
+    parent = task.parent
+    if parent is None:
+        data, delta = task.data, {}
+    else:
+        before, after = parent.data, task.data
+        data = {}
+        delta = {"updates": {key: value for key, value in after.items() if key not in before or value != before[key]},
+                 "deletions": [key for key in before if key not in after]}
+    internal = task.internal_data
+    return {
+        "id": _id_text(task.id),
+        "parent": _id_text(task._parent) if parent is not None else None,
+        "children": [_id_text(child) for child in task._children],
+        "last_state_change": task.last_state_change,
+        "state": task.state,
+        "task_spec": task.task_spec.name,
+        "triggered": task.triggered,
+        "internal_data": registry.convert(internal) if internal else {},
+        "data": data,
+        "delta": delta,
+        "typename": registry.typenames[task.__class__],
+    }
+
+
+_ID_TEXTS = {}  # task ids as text: the same ids are written again on every save of an instance
+_ID_TEXTS_MAX = 50_000
+
+
+def _id_text(task_id) -> str:
+    text = _ID_TEXTS.get(task_id)
+    if text is None:
+        if len(_ID_TEXTS) >= _ID_TEXTS_MAX:
+            _ID_TEXTS.clear()
+        text = _ID_TEXTS[task_id] = str(task_id)
+    return text
 
 
 class SpecCache:

@@ -25,6 +25,7 @@ from app.engine.models import HumanTask, ProcessInstance
 from app.formdefs.registry import get_registry
 from app.formdefs.schema import validate_submission
 from app.seed.autofill import sample_form_data
+from tests.state_check import state_equals_library  # noqa: F401  (autouse: every save checked against the library)
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 
