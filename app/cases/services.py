@@ -3,12 +3,12 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from app import signals
 from app.audit.services import record_event
 from app.cases.models import Case, CaseNumberCounter, Enterprise
-from app.cases.tally import store_facts
+from app.cases.tally import TALLY_COLUMNS, store_facts
 from app.db import db, is_postgres, utcnow
 
 KIND_PREFIX = {
@@ -125,8 +125,10 @@ def with_case(stmt):
     from app.engine.models import ProcessInstance
 
     # The bureau with its ancestors (county, city, province): the routing walks up to the acting level.
+    # The tally columns are only written by a step (store_facts), never read: a column less to fetch each.
     return (stmt.add_columns(Case).outerjoin(Case, Case.id == ProcessInstance.case_id)
-            .options(joinedload(Case.org_unit).joinedload(OrgUnit.parent).joinedload(OrgUnit.parent)))
+            .options(joinedload(Case.org_unit).joinedload(OrgUnit.parent).joinedload(OrgUnit.parent),
+                     *[defer(getattr(Case, name)) for name in TALLY_COLUMNS]))
 
 
 def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:

@@ -129,7 +129,10 @@ def _task_lock_statement(for_update):
                 .order_by(HumanTask.id)
                 # The definition's metadata comes from definition_meta()'s cache, not parsed again per step.
                 .options(defer(ProcessInstance.state),
-                         joinedload(ProcessInstance.definition).defer(ProcessDefinition.meta)))
+                         # What a step reads of its definition: identity, version, name and dialect.
+                         joinedload(ProcessInstance.definition).load_only(
+                             ProcessDefinition.key, ProcessDefinition.version, ProcessDefinition.name,
+                             ProcessDefinition.sha256, ProcessDefinition.dialect)))
         if HOOKS.lock_companions is not None:
             stmt = HOOKS.lock_companions(stmt)
         stmt = stmt.execution_options(populate_existing=True)
