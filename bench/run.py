@@ -36,6 +36,23 @@ def _deploy(results):
     print(json.dumps(results["deploy"], ensure_ascii=False, indent=1))
 
 
+def cpu_reference_ms() -> float:
+    """Median time of a fixed pure-Python workload (JSON, sorting, arithmetic): figures from runs whose
+    reference differs were taken on a faster or slower machine, and compare only as ratios."""
+    import statistics
+    import time
+
+    payload = {f"k{i}": [i, str(i) * 3, {"x": i * 1.5, "y": [i] * 5}] for i in range(3000)}
+    times = []
+    for _ in range(9):
+        started = time.perf_counter()
+        json.loads(json.dumps(payload))
+        sorted(payload.items(), key=lambda kv: kv[1][1])
+        sum(i * i for i in range(200_000))
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1000, 2)
+
+
 def main(parts=()):
     """Run the named parts (all when none): engine, timers, supervision, deploy, scale, http."""
     from bench import engine
@@ -43,7 +60,8 @@ def main(parts=()):
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                           "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                          "load_average": [round(x, 2) for x in __import__("os").getloadavg()]}
+                          "load_average": [round(x, 2) for x in __import__("os").getloadavg()],
+                          "cpu_reference_ms": cpu_reference_ms()}
     if parts in (("scale",), ("http",), ("deploy",)):
         {"scale": _scale, "http": _http, "deploy": _deploy}[parts[0]](results)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
