@@ -178,22 +178,24 @@ def add_by_hand(user, campaign_id, uscc, name, product_class="", products="") ->
 
 def register_rows(campaign, unit_ids) -> list[tuple[CampaignEnterprise, Enterprise]]:
     """The register of the given bureaus, by enterprise name."""
-    stmt = (select(CampaignEnterprise, Enterprise).join(Enterprise, Enterprise.id == CampaignEnterprise.enterprise_id)
-            .where(CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(unit_ids))
-            .order_by(Enterprise.name))
-    return list(db.execute(stmt).tuples())
+    return list(db.execute(_register_statement(campaign, unit_ids)).tuples())
 
 
 def register_page(campaign, unit_ids, product_class=None, limit=200) -> tuple[list, int]:
     """(the first `limit` register rows of the given bureaus, by enterprise name, as (entry, enterprise); how many
     there are in all), of one product class if given."""
-    where = [CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(unit_ids)]
-    if product_class is not None:
-        where.append(CampaignEnterprise.product_class == product_class)
-    total = db.scalar(select(func.count(CampaignEnterprise.id)).where(*where))
+    stmt = _register_statement(campaign, unit_ids, product_class)
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return list(db.execute(stmt.limit(limit)).tuples()), total
+
+
+def _register_statement(campaign, unit_ids, product_class=None):
     stmt = (select(CampaignEnterprise, Enterprise).join(Enterprise, Enterprise.id == CampaignEnterprise.enterprise_id)
-            .where(*where).order_by(Enterprise.name).limit(limit))
-    return list(db.execute(stmt).tuples()), total
+            .where(CampaignEnterprise.campaign_id == campaign.id, CampaignEnterprise.org_unit_id.in_(unit_ids))
+            .order_by(Enterprise.name))
+    if product_class is not None:
+        stmt = stmt.where(CampaignEnterprise.product_class == product_class)
+    return stmt
 
 
 def _phase_due(campaign, index):

@@ -1,16 +1,12 @@
 """Workflow (de)serialization: instance state stored without its spec; specs cached per version."""
 import json
 import threading
-from functools import cache
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter, TaskConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.task import Task
 
 from app.db import JSONText
 from app.engine.expression_runtime import make_script_engine
@@ -36,19 +32,15 @@ def spec_to_json(spec, subprocess_specs, dialect) -> dict:
 
 def workflow_to_state(wf, dialect) -> JSONText:
     """Instance state as plain JSON (with its text), without the spec (that lives on the definition)."""
-    # The library's serialize_json converts the whole spec on every save only for us to drop it;
-    # run the same converter steps (BpmnWorkflowConverter.to_dict) minus the spec instead.
+    # The library's serialize_json converts the whole spec on every save only for us to drop it; build
+    # what BpmnWorkflowConverter.to_dict builds minus the spec instead (tests/state_check.py compares every
+    # save of the engine and process tests with the library's own output, for both dialects).
     ser = serializer_for(dialect)
     registry = ser.registry
-    converter = registry.convert_to_dict[registry.typenames[BpmnWorkflow]].args[1].__self__
     registry._encoder_mode = True
     try:
-        if _library_task_dicts(registry):
-            dct = _workflow_dict(registry, wf)
-            dct["subprocesses"] = {str(key): _subprocess_dict(registry, sub) for key, sub in wf.subprocesses.items()}
-        else:
-            dct = WorkflowConverter.to_dict(converter, wf)
-            dct["subprocesses"] = converter.mapping_to_dict(wf.subprocesses)
+        dct = _workflow_dict(registry, wf)
+        dct["subprocesses"] = {str(key): _subprocess_dict(registry, sub) for key, sub in wf.subprocesses.items()}
         dct["bpmn_events"] = registry.convert(wf.bpmn_events)
         dct["typename"] = registry.typenames[BpmnWorkflow]
         dct[ser.VERSION_KEY] = ser.VERSION
@@ -58,21 +50,9 @@ def workflow_to_state(wf, dialect) -> JSONText:
     return JSONText(text)
 
 
-@cache
-def _library_task_dicts(registry) -> bool:
-    """True when tasks and subprocesses are converted by the library's own converters, whose output
-    _workflow_dict reproduces (a configuration with converters of its own goes the library's way)."""
-    def converter_of(cls):
-        entry = registry.convert_to_dict.get(registry.typenames.get(cls))  # partial(_obj_to_dict, name, to_dict)
-        return getattr(entry.args[1], "__func__", None) if entry is not None else None
-
-    return (converter_of(Task) is TaskConverter.to_dict
-            and converter_of(BpmnSubWorkflow) is BpmnSubWorkflowConverter.to_dict)
-
-
 def _workflow_dict(registry, workflow) -> dict:
     """What WorkflowConverter.to_dict gives for a workflow or subprocess, without the library's per-task
-    dispatch (a save converts every task of the instance: a third of a completion's serializing)."""
+    dispatch through its registry (a save converts every task of the instance)."""
     return {
         "data": registry.convert(registry.clean(workflow.data)),
         "correlations": workflow.correlations,

@@ -164,7 +164,6 @@ def category_table(unit, period: Period) -> list[dict]:
     return rows
 
 
-
 def hazard_list(unit, period: Period, limit=None) -> list[dict]:
     """The hazard rows found in the period (the first `limit`) with case and enterprise; reads only those ledgers."""
     stmt = (select(Case.id, Case.number, Case.product_category, Enterprise.name, Case.facts["hazards"])
