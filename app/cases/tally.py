@@ -160,7 +160,7 @@ def store_facts(case, facts) -> None:
         case.facts = facts
         return
     values = {"facts": facts, **tally_values(case.kind, facts, case.opened_at)}
-    db.connection().execute(_store_facts_statement(), {"_id": case.id, **values})
+    _store_facts_statement().execute(db.connection(), {"_id": case.id, **values})
     for name, value in values.items():
         set_committed_value(case, name, value)
 
@@ -171,10 +171,11 @@ def _store_facts_statement():
     from sqlalchemy import bindparam, update
 
     from app.cases.models import Case
+    from app.fixedsql import FixedStatement
 
     table = Case.__table__
-    return (update(table).where(table.c.id == bindparam("_id"))
-            .values(facts=bindparam("facts"), **{name: bindparam(name) for name in TALLY_COLUMNS}))
+    return FixedStatement(update(table).where(table.c.id == bindparam("_id"))
+                          .values(facts=bindparam("facts"), **{name: bindparam(name) for name in TALLY_COLUMNS}))
 
 
 def backfill_tallies(connection, batch_size=2000) -> int:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from sqlalchemy import Text, bindparam, cast, inspect, select
+from sqlalchemy import Text, bindparam, cast, exists, inspect, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,6 +31,7 @@ from app.engine.wfcache import WORKFLOW_CACHE
 from app.errors import Conflict, NotFound
 
 ACTIVE = ("running", "waiting")
+MESSAGES_STORED = "engine_messages_stored"  # session.info key: ids of the cases a message was stored for
 STATUS_LABELS = {"suspended": "已挂起", "error": "出错", "completed": "已办结", "cancelled": "已撤销",
                  "running": "运行中", "waiting": "等待中"}
 
@@ -59,6 +60,8 @@ class Operation:
     result: StepResult | None = None
     is_discarded: bool = False
     held: list = field(default_factory=list)  # rows read with the lock, kept in the identity map meanwhile
+    # False when the lock's read showed the case holds no undelivered message (nothing to look up after a step).
+    may_have_messages: bool = True
     # Audit rows the caller recorded before the operation: left to the ORM (the caller may read their ids).
     events_before: set = field(default_factory=lambda: set(pending_events()))
 
@@ -100,6 +103,7 @@ class LockedTask:
     inst: ProcessInstance
     rows: list
     state_text: str
+    may_have_messages: bool
     companions: list
 
 
@@ -112,7 +116,13 @@ def lock_instance_of_task(human_task_id) -> LockedTask:
     found = db.execute(_task_lock_statement(is_postgres()), {"task_id": human_task_id}).all()
     if not found:
         raise NotFound("任务不存在", task_id=human_task_id)
-    return LockedTask(found[0][0], [r[1] for r in found if r[1] is not None], found[0][2], list(found[0][3:]))
+    first = found[0]
+    # On PostgreSQL a lock that waited still reads its subqueries as of its start: a message stored by the
+    # transaction it waited for would be missed, so there the lookup after the step always runs. SQLite's
+    # BEGIN IMMEDIATE takes the write lock before anything is read.
+    may_have_messages = bool(first[3]) or is_postgres()
+    return LockedTask(first[0], [r[1] for r in found if r[1] is not None], first[2], may_have_messages,
+                      list(first[4:]))
 
 
 _TASK_LOCK_STATEMENTS = {}
@@ -123,7 +133,9 @@ def _task_lock_statement(for_update):
     stmt = _TASK_LOCK_STATEMENTS.get(for_update)
     if stmt is None:
         owner = select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery()
-        stmt = (select(ProcessInstance, HumanTask, cast(ProcessInstance.state, Text))
+        stored = exists().where(PendingMessage.case_id == ProcessInstance.case_id,
+                                PendingMessage.delivered_at.is_(None))
+        stmt = (select(ProcessInstance, HumanTask, cast(ProcessInstance.state, Text), stored)
                 .where(ProcessInstance.id == owner)
                 .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.status == "ready"))
                 .order_by(HumanTask.id)
@@ -192,6 +204,8 @@ def deliver_pending(op: Operation) -> None:
     inst, wf = op.inst, op.wf
     if inst.case_id is None:
         return
+    if not op.may_have_messages and inst.case_id not in db().info.get(MESSAGES_STORED, ()):
+        return  # none was waiting when the instance was locked, and none was stored since
     if any(isinstance(obj, PendingMessage) for obj in db.new):
         flush()  # a message stored earlier in this transaction must be found below
     delivered = []

@@ -6,7 +6,8 @@ shape, so a completion writes them directly, in the same transaction and with th
 instance's version is checked and bumped, new inbox rows get their ids before anyone announces them, and
 every audit row of the step is one INSERT. The objects in the session are then told the stored values
 (`set_committed_value`), so the ORM neither writes them again nor reads them back. Statements go to the
-session's connection directly (the session's own execute() adds its ORM bookkeeping to every one).
+session's connection as precompiled driver SQL (app.fixedsql): the session's own execute() adds its ORM
+bookkeeping to every one, the connection's its compiled-cache lookup.
 """
 from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.orm import make_transient_to_detached
@@ -16,6 +17,7 @@ from app.audit.models import CaseEvent
 from app.db import db
 from app.engine.models import HumanTask, ProcessInstance
 from app.errors import Conflict
+from app.fixedsql import FixedStatement
 
 # What a step may change on its instance; written together so the statement is always the same one.
 INSTANCE_COLUMNS = ("state", "status", "next_timer_at", "error_type", "error_message", "error_element", "error_at",
@@ -25,16 +27,16 @@ CLOSING_COLUMNS = ("status", "completed_at", "completed_by_id")
 _instances = ProcessInstance.__table__
 _tasks = HumanTask.__table__
 _events = CaseEvent.__table__
-_UPDATE_INSTANCE = (update(_instances)
-                    .where(_instances.c.id == bindparam("_id"), _instances.c.version == bindparam("_old_version"))
-                    .values(version=bindparam("_new_version"), **{c: bindparam(c) for c in INSTANCE_COLUMNS}))
-_CLOSE_TASKS = (update(_tasks).where(_tasks.c.id == bindparam("_id"))
-                .values(**{c: bindparam(c) for c in CLOSING_COLUMNS}))
-_INSERT_TASK = insert(_tasks).returning(_tasks.c.id)
-_INSERT_TASKS = insert(_tasks).returning(_tasks.c.id, sort_by_parameter_order=True)
-_INSERT_EVENTS = insert(_events)
 _TASK_COLUMNS = tuple(c.key for c in _tasks.columns if c.key != "id")
 _EVENT_COLUMNS = tuple(c.key for c in _events.columns if c.key not in ("id", "_sentinel"))
+_UPDATE_INSTANCE = FixedStatement(
+    update(_instances).where(_instances.c.id == bindparam("_id"), _instances.c.version == bindparam("_old_version"))
+    .values(version=bindparam("_new_version"), **{c: bindparam(c) for c in INSTANCE_COLUMNS}))
+_CLOSE_TASKS = FixedStatement(update(_tasks).where(_tasks.c.id == bindparam("_id"))
+                              .values(**{c: bindparam(c) for c in CLOSING_COLUMNS}))
+_INSERT_TASK = FixedStatement(insert(_tasks).returning(_tasks.c.id), column_keys=_TASK_COLUMNS)
+_INSERT_TASKS = insert(_tasks).returning(_tasks.c.id, sort_by_parameter_order=True)
+_INSERT_EVENTS = FixedStatement(insert(_events), column_keys=_EVENT_COLUMNS)
 
 
 def write_instance(inst, values) -> None:
@@ -43,7 +45,7 @@ def write_instance(inst, values) -> None:
     row = {c: values[c] if c in values else getattr(inst, c) for c in INSTANCE_COLUMNS}
     old = inst.version
     params = {**row, "_id": inst.id, "_old_version": old, "_new_version": old + 1}
-    result = db.connection().execute(_UPDATE_INSTANCE, params)
+    result = _UPDATE_INSTANCE.execute(db.connection(), params)
     if result.rowcount != 1:
         raise Conflict("流程已被他人同时更新，请刷新后重试")
     for key, value in row.items():
@@ -57,7 +59,7 @@ def close_tasks(closing) -> None:
         return
     params = [{"_id": row.id, "status": status, "completed_at": at, "completed_by_id": by}
               for row, status, at, by in closing]
-    db.connection().execute(_CLOSE_TASKS, params)
+    _CLOSE_TASKS.execute(db.connection(), params)
     for row, status, at, by in closing:
         for key, value in zip(CLOSING_COLUMNS, (status, at, by), strict=True):
             set_committed_value(row, key, value)
@@ -75,7 +77,7 @@ def insert_tasks(rows) -> None:
                 setattr(row, column.key, default)
     params = [{c: getattr(row, c) for c in _TASK_COLUMNS} for row in rows]
     if len(params) == 1:  # the usual step: a plain INSERT ... RETURNING, without the batching machinery
-        ids = [db.connection().execute(_INSERT_TASK, params[0]).scalar_one()]
+        ids = [_INSERT_TASK.execute(db.connection(), params[0]).scalar_one()]
     else:  # RETURNING in the order given: SQLAlchemy sorts the rows back when one INSERT writes several
         ids = db.connection().execute(_INSERT_TASKS, params).scalars().all()
     for row, id_ in zip(rows, ids, strict=True):
@@ -110,4 +112,4 @@ def insert_events(events) -> None:
         if task is not None:
             row["human_task_id"] = task.id
         rows.append(row)
-    db.connection().execute(_INSERT_EVENTS, rows)
+    _INSERT_EVENTS.execute(db.connection(), rows)

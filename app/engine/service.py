@@ -14,6 +14,7 @@ from app.engine.deploy import latest_definition
 from app.engine.models import PendingMessage, ProcessInstance
 from app.engine.operation import (
     ACTIVE,
+    MESSAGES_STORED,
     Operation,
     StepResult,
     announce_end,
@@ -72,7 +73,7 @@ def complete_task(human_task_id, user, data, *, expected_instance_version=None) 
     if not can_work_on(user, row.department_code, row.org_unit_id, row.assignee_id):
         raise Forbidden("您无权办理该任务")
     with operate(inst=inst, user_id=user.id, rows=rows, state_text=locked.state_text) as op:
-        op.held = locked.companions
+        op.held, op.may_have_messages = locked.companions, locked.may_have_messages
         task = runtime.get_task(op.wf, row.task_uuid)
         now = utcnow()
         close_tasks([(row, "completed", now, user.id)])
@@ -105,6 +106,7 @@ def send_message(case_id, name, payload=None, user_id=None) -> StepResult | None
         if op.result is not None:
             return op.result
     db.add(PendingMessage(case_id=case_id, name=name, payload=payload or {}, received_at=utcnow()))
+    db().info.setdefault(MESSAGES_STORED, set()).add(case_id)
     title = message_title(instances[0].definition if instances else None, name)
     record_event("message_stored", case_id=case_id, actor_id=user_id, summary=title,
                  data={"name": name, "payload": payload or {}})

@@ -3,7 +3,7 @@
 notify() only adds rows in the caller's transaction (idempotent by dedupe_key); mails are queued
 on the session and sent after it commits (app.notifications.mail).
 """
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -11,6 +11,7 @@ from app import signals
 from app.auth.models import Department, OrgUnit, Role, User, user_department, user_role
 from app.db import db, utcnow
 from app.errors import NotFound
+from app.fixedsql import FixedStatement
 from app.notifications import mail
 from app.notifications.models import KINDS, Notification
 
@@ -152,15 +153,18 @@ def clear_task_notifications(task_id, at=None) -> int:
     # machinery (and its autoflush of everything pending) cost more than the statement itself.
     if any(isinstance(obj, Notification) for obj in db.new):
         db.flush()  # a notice about the task sent in this same transaction is cleared too
-    result = db.connection().execute(_CLEAR_TASK_NOTIFICATIONS, {"task_id": task_id, "read_at": at or utcnow()})
+    result = _CLEAR_TASK_NOTIFICATIONS.execute(db.connection(), {"task_id": task_id, "read_at": at or utcnow()})
     return result.rowcount or 0
 
 
 _table = Notification.__table__
-_CLEAR_TASK_NOTIFICATIONS = (update(_table)
-                             .where(_table.c.human_task_id == bindparam("task_id"), _table.c.read_at.is_(None),
-                                    _table.c.kind.in_(("assignment", "reminder", "overdue", "escalation")))
-                             .values(read_at=bindparam("read_at")))
+_TASK_NOTICE_KINDS = ("assignment", "reminder", "overdue", "escalation")
+# The kinds (fixed identifiers) are written into the SQL: a bound IN list makes the statement change per call.
+_CLEAR_TASK_NOTIFICATIONS = FixedStatement(
+    update(_table).where(_table.c.human_task_id == bindparam("task_id"), _table.c.read_at.is_(None),
+                         _table.c.kind.in_([literal_column(f"'{kind}'") for kind in _TASK_NOTICE_KINDS
+                                            if kind.isidentifier()]))
+    .values(read_at=bindparam("read_at")))
 
 
 def _on_task_completed(case_id, *, task_id=None, at=None, **_kw):

@@ -5,8 +5,9 @@ from pathlib import Path
 from app.engine.hooks import HOOKS
 
 ENGINE = Path(__file__).resolve().parents[2] / "app" / "engine"
-# The foundation under every domain: the session, errors, time, signals, the audit log, users and bureaus.
-ALLOWED = {"app.engine", "app.db", "app.errors", "app.clock", "app.signals", "app.audit", "app.auth", "app.migrate", "app.cli"}
+# The foundation under every domain: the session and its precompiled statements, errors, time, signals, the
+# audit log, users and bureaus.
+ALLOWED = {"app.engine", "app.db", "app.fixedsql", "app.errors", "app.clock", "app.signals", "app.audit", "app.auth", "app.migrate", "app.cli"}
 
 
 def _app_imports(path):
