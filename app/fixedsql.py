@@ -7,7 +7,8 @@ dialect, keeps the SQL text, the order of its parameters and their type conversi
 through `exec_driver_sql()`: still SQLAlchemy's connection, transaction and events (statement counts, logs),
 without the per-call compiling work.
 
-Only for statements without expanding parameters (`IN` lists of bound values): their SQL changes per call.
+Only for statements without expanding parameters (`IN` lists of bound values: their SQL changes per call),
+and a caller gives every parameter: column defaults are not applied (an INSERT names all its columns).
 """
 import threading
 from dataclasses import dataclass
@@ -42,19 +43,22 @@ class FixedStatement:
     def _values(plan, params):
         if plan.convert:
             params = dict(params)
-            for name, process in plan.convert:
-                value = params[name]
-                if value is not None:
-                    params[name] = process(value)
+            for name, process in plan.convert:  # None too: a JSON column stores it as JSON null, as Core does
+                params[name] = process(params[name])
         if plan.names is None:
             return params
         return tuple(params[name] for name in plan.names)
 
     def _compile(self, dialect):
-        compiled = self._statement.compile(dialect=dialect, column_keys=self._column_keys)
+        # for_executemany: no RETURNING of the primary key unless the statement asks for it (PostgreSQL adds
+        # one to a single-row INSERT by itself).
+        compiled = self._statement.compile(dialect=dialect, column_keys=self._column_keys, for_executemany=True)
         sql = str(compiled)
         if "POSTCOMPILE" in sql:
             raise ValueError("a FixedStatement cannot hold expanding parameters (IN lists)")
+        missing = set(compiled.binds) - set(self._column_keys) if self._column_keys is not None else set()
+        if missing:
+            raise ValueError(f"a FixedStatement INSERT names every column, not {sorted(missing)}")
         convert = []
         for name, bind in compiled.binds.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
