@@ -125,9 +125,9 @@ def _register_expression_helpers():
 def _register_engine_hooks():
     # The engine imports no domain: the calendar, the forms and the case's bureau are handed to it.
     from app.calendar.deadlines import due_datetime
-    from app.cases.services import case_unit_id, with_case
+    from app.cases.services import case_unit_id, lock_companions
     from app.engine.hooks import register_hooks
     from app.formdefs.registry import get_registry
 
-    register_hooks(due_datetime=due_datetime, case_unit_id=case_unit_id, lock_companions=with_case,
+    register_hooks(due_datetime=due_datetime, case_unit_id=case_unit_id, lock_companions=lock_companions,
                    form_checker=lambda: get_registry().__contains__)

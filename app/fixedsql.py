@@ -19,6 +19,7 @@ class _Plan:
     sql: str
     names: tuple  # parameter names in the order the SQL takes them (qmark) or None (named)
     convert: tuple  # (name, bind processor) for every parameter whose type converts its value
+    fixed: dict  # values the statement carries itself (`status == "ready"`)
 
 
 class FixedStatement:
@@ -41,6 +42,8 @@ class FixedStatement:
 
     @staticmethod
     def _values(plan, params):
+        if plan.fixed:
+            params = {**plan.fixed, **params}
         if plan.convert:
             params = dict(params)
             for name, process in plan.convert:  # None too: a JSON column stores it as JSON null, as Core does
@@ -65,7 +68,8 @@ class FixedStatement:
             if process is not None:
                 convert.append((name, process))
         names = tuple(compiled.positiontup) if dialect.positional else None
-        plan = _Plan(sql, names, tuple(convert))
+        fixed = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
+        plan = _Plan(sql, names, tuple(convert), fixed)
         with self._lock:
             self._plans[dialect] = plan
         return plan

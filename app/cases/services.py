@@ -3,7 +3,7 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 
 from app import signals
 from app.audit.services import record_event
@@ -119,16 +119,19 @@ def _with_bureau():
     return (joinedload(Case.org_unit),)
 
 
-def with_case(stmt):
-    """The engine's lock statement extended to read the instance's case and its bureau (one statement)."""
+def lock_companions(instances):
+    """What a task completion reads with its lock besides the instance: the case and its bureau with the
+    bureau's ancestors (county, city, province: the routing walks up to the acting level). The tally columns
+    are only written by a step (store_facts), never read: left out."""
     from app.auth.models import OrgUnit
-    from app.engine.models import ProcessInstance
+    from app.engine.lockread import Companion
 
-    # The bureau with its ancestors (county, city, province): the routing walks up to the acting level.
-    # The tally columns are only written by a step (store_facts), never read: a column less to fetch each.
-    return (stmt.add_columns(Case).outerjoin(Case, Case.id == ProcessInstance.case_id)
-            .options(joinedload(Case.org_unit).joinedload(OrgUnit.parent).joinedload(OrgUnit.parent),
-                     *[defer(getattr(Case, name)) for name in TALLY_COLUMNS]))
+    cases, units = Case.__table__, OrgUnit.__table__
+    bureau, city, province = units.alias("bureau"), units.alias("bureau_parent"), units.alias("bureau_top")
+    return [Companion(Case, cases, cases.c.id == instances.c.case_id, unread=TALLY_COLUMNS),
+            Companion(OrgUnit, bureau, bureau.c.id == cases.c.org_unit_id, link=(0, "org_unit")),
+            Companion(OrgUnit, city, city.c.id == bureau.c.parent_id, link=(1, "parent")),
+            Companion(OrgUnit, province, province.c.id == city.c.parent_id, link=(2, "parent"))]
 
 
 def open_follow_up_case(parent_case_id, kind, payload, user_id) -> int:

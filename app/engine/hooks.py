@@ -17,8 +17,8 @@ class EngineHooks:
     form_checker: Callable | None = None
     # (case_id) -> org unit id of the case's bureau, or None
     case_unit_id: Callable | None = None
-    # (select of ProcessInstance) -> the same select also reading the instance's case and its bureau, so a
-    # task completion reads them with the lock (optional)
+    # (process_instance table) -> [app.engine.lockread.Companion]: what a task completion reads with its lock
+    # besides the instance (the case and its bureau), in the same statement (optional)
     lock_companions: Callable | None = None
 
 

@@ -14,16 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from sqlalchemy import Text, bindparam, cast, exists, inspect, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals
 from app.audit.services import record_event
 from app.db import db, is_postgres, utcnow
 from app.engine import runtime
-from app.engine.hooks import HOOKS, hook
-from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance
+from app.engine.hooks import hook
+from app.engine.models import HumanTask, PendingMessage, ProcessInstance
 from app.engine.rowwrite import insert_events, insert_tasks, pending_events, take_out, write_instance
 from app.engine.serializer import definition_meta, state_to_workflow, workflow_to_state
 from app.engine.tasksync import announce_created, sync_human_tasks
@@ -92,66 +91,6 @@ def lock_instance(instance_id) -> ProcessInstance:
     if inst is None:
         raise NotFound("流程实例不存在", instance_id=instance_id)
     return inst
-
-
-@dataclass
-class LockedTask:
-    """What a task completion reads with the lock: the instance, its open rows, the stored state's text, and
-    companions (the case and its bureau, from the `lock_companions` hook) held so the identity map keeps them
-    for the receivers that look them up later."""
-
-    inst: ProcessInstance
-    rows: list
-    state_text: str
-    may_have_messages: bool
-    companions: list
-
-
-def lock_instance_of_task(human_task_id) -> LockedTask:
-    """Lock the instance an inbox task belongs to, with its open rows and case, in one statement.
-
-    The state comes as stored text (not parsed): a workflow kept in memory is reused when it matches.
-    NotFound when no such task.
-    """
-    found = db.execute(_task_lock_statement(is_postgres()), {"task_id": human_task_id}).all()
-    if not found:
-        raise NotFound("任务不存在", task_id=human_task_id)
-    first = found[0]
-    # On PostgreSQL a lock that waited still reads its subqueries as of its start: a message stored by the
-    # transaction it waited for would be missed, so there the lookup after the step always runs. SQLite's
-    # BEGIN IMMEDIATE takes the write lock before anything is read.
-    may_have_messages = bool(first[3]) or is_postgres()
-    return LockedTask(first[0], [r[1] for r in found if r[1] is not None], first[2], may_have_messages,
-                      list(first[4:]))
-
-
-_TASK_LOCK_STATEMENTS = {}
-
-
-def _task_lock_statement(for_update):
-    # Built once per process (building and keying it cost as much as running it).
-    stmt = _TASK_LOCK_STATEMENTS.get(for_update)
-    if stmt is None:
-        owner = select(HumanTask.instance_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery()
-        stored = exists().where(PendingMessage.case_id == ProcessInstance.case_id,
-                                PendingMessage.delivered_at.is_(None))
-        stmt = (select(ProcessInstance, HumanTask, cast(ProcessInstance.state, Text), stored)
-                .where(ProcessInstance.id == owner)
-                .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.status == "ready"))
-                .order_by(HumanTask.id)
-                # The definition's metadata comes from definition_meta()'s cache, not parsed again per step.
-                .options(defer(ProcessInstance.state),
-                         # What a step reads of its definition: identity, version, name and dialect.
-                         joinedload(ProcessInstance.definition).load_only(
-                             ProcessDefinition.key, ProcessDefinition.version, ProcessDefinition.name,
-                             ProcessDefinition.sha256, ProcessDefinition.dialect)))
-        if HOOKS.lock_companions is not None:
-            stmt = HOOKS.lock_companions(stmt)
-        stmt = stmt.execution_options(populate_existing=True)
-        if for_update:
-            stmt = stmt.with_for_update(of=ProcessInstance)
-        _TASK_LOCK_STATEMENTS[for_update] = stmt
-    return stmt
 
 
 def open_rows(instance_id) -> list[HumanTask]:

@@ -11,6 +11,7 @@ from app.auth.services import can_work_on
 from app.db import db, is_postgres, utcnow
 from app.engine import runtime
 from app.engine.deploy import latest_definition
+from app.engine.lockread import lock_instance_of_task
 from app.engine.models import PendingMessage, ProcessInstance
 from app.engine.operation import (
     ACTIVE,
@@ -21,7 +22,6 @@ from app.engine.operation import (
     flush,
     load_workflow,
     lock_instance,
-    lock_instance_of_task,
     open_rows,
     operate,
     require_status,
