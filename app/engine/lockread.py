@@ -2,12 +2,12 @@
 inbox rows, its stored state's text, whether its case holds undelivered messages, its definition, and the
 companions the domains ask for (the case and its bureau with the bureau's parents).
 
-It runs on every completion, so it is sent as precompiled driver SQL and its rows become session objects
-directly. The ORM's own loading set up a loader for each of the seven entities on every execution, which
-cost more than the statement (about a tenth of a completion on SQLite). The objects enter the session as if
-loaded: values converted by their column types, clean, in the identity map, related to each other; an
-object already there is refreshed, as `populate_existing` would. Columns not read are left expired: the
-first access loads them, as with a deferred column.
+It runs on every completion, so it is a Core statement (SQLAlchemy keeps its compiled form and result
+layout) whose rows become session objects directly. The ORM's own loading set up a loader for each of the
+seven entities on every execution, which cost more than the statement (about a tenth of a completion on
+SQLite). The objects enter the session as if loaded: values converted by their column types, clean, in the
+identity map, related to each other; an object already there is refreshed, as `populate_existing` would.
+Columns not read are left expired: the first access loads them, as with a deferred column.
 """
 from dataclasses import dataclass
 
@@ -19,7 +19,6 @@ from app.db import db, is_postgres
 from app.engine.hooks import HOOKS
 from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance
 from app.errors import NotFound
-from app.fixedsql import FixedStatement
 
 # What a step reads of its definition: identity, version, name and dialect (its metadata and spec come
 # from caches keyed by id and content hash).
@@ -61,8 +60,7 @@ class _Segment:
 
 @dataclass(frozen=True)
 class _Plan:
-    statement: FixedStatement
-    processors: tuple
+    statement: object
     instance: _Segment
     task: _Segment
     definition: _Segment
@@ -81,13 +79,10 @@ def lock_instance_of_task(human_task_id) -> LockedTask:
     if session.autoflush:
         session.flush()  # what this transaction added (a message stored for the case) must be seen
     connection = session.connection()
-    plan = _plan(connection.dialect, is_postgres())
-    found = plan.statement.execute(connection, {"task_id": human_task_id}).fetchall()
-    if not found:
+    plan = _plan(is_postgres())
+    rows = connection.execute(plan.statement, {"task_id": human_task_id}).all()
+    if not rows:
         raise NotFound("任务不存在", task_id=human_task_id)
-    rows = [[value if process is None else process(value) for process, value in zip(plan.processors, row,
-                                                                                        strict=True)]
-            for row in found]
     first = rows[0]
     inst = _take(session, plan.instance, first)
     definition = _take(session, plan.definition, first)
@@ -128,15 +123,16 @@ def _take(session, segment, row):
     return obj
 
 
-def _plan(dialect, for_update):
-    # Built once per dialect and process (the hook is registered before the first request).
-    plan = _PLANS.get((dialect, for_update))
+def _plan(for_update):
+    # Built once per process (the hook is registered before the first request); building the statement
+    # and its cache key cost as much as running it.
+    plan = _PLANS.get(for_update)
     if plan is None:
-        plan = _PLANS[(dialect, for_update)] = _build_plan(dialect, for_update)
+        plan = _PLANS[for_update] = _build_plan(for_update)
     return plan
 
 
-def _build_plan(dialect, for_update):
+def _build_plan(for_update):
     instances, tasks = ProcessInstance.__table__, HumanTask.__table__
     definitions, messages = ProcessDefinition.__table__, PendingMessage.__table__
     columns = []
@@ -169,6 +165,4 @@ def _build_plan(dialect, for_update):
     stmt = select(*columns).select_from(joined).where(instances.c.id == owner).order_by(tasks.c.id)
     if for_update:
         stmt = stmt.with_for_update(of=instances)
-    processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
-    return _Plan(FixedStatement(stmt), processors, instance, task, definition, companions, state_index,
-                 stored_index)
+    return _Plan(stmt, instance, task, definition, companions, state_index, stored_index)
