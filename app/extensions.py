@@ -1,8 +1,9 @@
 """Flask extensions (unbound) and their wiring: login, CSRF, i18n."""
 from flask import has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 
 from app.clock import LOCAL_TZ_NAME
 
@@ -31,6 +32,15 @@ def select_timezone():
     return LOCAL_TZ_NAME
 
 
+def bind_translations():
+    """`_()` in a template bound to the translations of the locale it is rendered in, resolved once per
+    render: Flask-Babel's own `_()` looks up the context, the locale and its cache on every call (about 250
+    on an inbox page, a tenth of its time). Jinja's new-style wrappers keep the escaping and formatting."""
+    translations = get_translations()
+    return {"gettext": _make_new_gettext(translations.ugettext),
+            "ngettext": _make_new_ngettext(translations.ungettext)}
+
+
 def init_app(app):
     """Bind the extensions to the app."""
     login_manager.init_app(app)
@@ -40,6 +50,7 @@ def init_app(app):
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.context_processor(bind_translations)
 
     @login_manager.user_loader
     def _load_user(user_id):

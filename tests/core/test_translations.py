@@ -29,3 +29,18 @@ def test_every_message_has_an_english_translation():
         if msgid and (context, msgid) not in known and (None, msgid) not in known:
             missing.add(f"{filename}: {msgid}")
     assert sorted(missing) == []
+
+
+def test_templates_translate_in_the_locale_they_are_rendered_in(app):
+    # `_()` in templates is bound once per render (app.extensions.bind_translations): the words, the
+    # formatting of variables and their escaping must be those of Flask-Babel's own `_()`.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = "{{ _('共 %(n)s 条', n=who) }}|{{ _('暂无符合条件的任务') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(source, who="<b>3</b>") == "共 &lt;b&gt;3&lt;/b&gt; 条|暂无符合条件的任务"
+        with force_locale("en"):
+            english = render_template_string(source, who=3)
+        assert english.startswith("3") and "条" not in english and "暂无" not in english
+        assert render_template_string(source, who=4).startswith("共 4 条")
