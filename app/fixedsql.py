@@ -11,6 +11,7 @@ Only for statements without expanding parameters (`IN` lists of bound values: th
 and a caller gives every parameter: column defaults are not applied (an INSERT names all its columns).
 """
 import threading
+import weakref
 from dataclasses import dataclass
 
 
@@ -28,7 +29,8 @@ class FixedStatement:
     def __init__(self, statement, column_keys=None):
         self._statement = statement
         self._column_keys = list(column_keys) if column_keys is not None else None
-        self._plans = {}
+        # By dialect object: each engine has its own (its JSON serializer is part of the conversions).
+        self._plans = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def execute(self, connection, params):
