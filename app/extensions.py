@@ -35,7 +35,8 @@ def select_timezone():
 def bind_translations():
     """`_()` in a template bound to the translations of the locale it is rendered in, resolved once per
     render: Flask-Babel's own `_()` looks up the context, the locale and its cache on every call (about 250
-    on an inbox page, a tenth of its time). Jinja's new-style wrappers keep the escaping and formatting."""
+    on an inbox page, a tenth of its time). Jinja's own new-style wrappers (those install_gettext_callables
+    uses) keep the escaping and formatting exactly as they were."""
     translations = get_translations()
     return {"gettext": _make_new_gettext(translations.ugettext),
             "ngettext": _make_new_ngettext(translations.ungettext)}

@@ -79,7 +79,8 @@ def lock_instance_of_task(human_task_id) -> LockedTask:
     if session.autoflush:
         session.flush()  # what this transaction added (a message stored for the case) must be seen
     connection = session.connection()
-    plan = _plan(is_postgres())
+    postgres = is_postgres()
+    plan = _plan(postgres)
     rows = connection.execute(plan.statement, {"task_id": human_task_id}).all()
     if not rows:
         raise NotFound("任务不存在", task_id=human_task_id)
@@ -100,7 +101,7 @@ def lock_instance_of_task(human_task_id) -> LockedTask:
     # On PostgreSQL a lock that waited still reads its subqueries as of its start: a message stored by the
     # transaction it waited for would be missed, so there the lookup after the step always runs. SQLite's
     # BEGIN IMMEDIATE takes the write lock before anything is read.
-    may_have_messages = bool(first[plan.stored_index]) or is_postgres()
+    may_have_messages = bool(first[plan.stored_index]) or postgres
     return LockedTask(inst, tasks, first[plan.state_index], may_have_messages,
                       [obj for obj in companions if obj is not None])
 

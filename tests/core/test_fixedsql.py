@@ -21,7 +21,7 @@ def _row(event_type, at, data):
 
 def test_insert_one_and_many_then_update_read_back_through_the_orm(db_session):
     beijing = timezone(timedelta(hours=8))
-    at = datetime(2026, 3, 2, 9, 30, tzinfo=beijing)
+    at = datetime.now(beijing).replace(microsecond=0)  # any zoned time; stored and read back as UTC
     _INSERT.execute(db_session.connection(), _row("fx_one", at, {"意见": "同意", "n": 1}))
     _INSERT.execute(db_session.connection(), [_row("fx_many", at, None), _row("fx_many", at, [1, "二"])])
     result = _RENAME.execute(db_session.connection(), {"old": "fx_many", "summary": "已复核", "data": {"ok": True}})
