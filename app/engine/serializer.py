@@ -8,6 +8,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from app import jsoncodec
 from app.db import JSONText
 from app.engine.expression_runtime import make_script_engine
 
@@ -15,6 +16,8 @@ _SERIALIZERS = {
     "spiff": BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG)),
     "camunda": BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG)),
 }
+# Each serializer's own JSON encoder hook: what json.dumps(..., cls=serializer._encoder_cls) would call.
+_DEFAULTS = {dialect: ser._encoder_cls().default for dialect, ser in _SERIALIZERS.items()}
 SPEC_KEYS = ("spec", "subprocess_specs")
 
 
@@ -44,7 +47,7 @@ def workflow_to_state(wf, dialect) -> JSONText:
         dct["bpmn_events"] = registry.convert(wf.bpmn_events)
         dct["typename"] = registry.typenames[BpmnWorkflow]
         dct[ser.VERSION_KEY] = ser.VERSION
-        text = json.dumps(dct, cls=ser._encoder_cls)
+        text = jsoncodec.dumps(dct, default=_DEFAULTS[dialect])
     finally:
         registry._encoder_mode = False
     return JSONText(text)
@@ -166,9 +169,9 @@ def state_to_workflow(state: dict, cache_key, spec_json, dialect) -> BpmnWorkflo
     ser = serializer_for(dialect)
     # The library takes the dict apart: restore from a fresh copy, never from the caller's dict.
     if isinstance(state, str):
-        dct = json.loads(state)
+        dct = jsoncodec.loads(state)
     elif isinstance(state, JSONText):
-        dct = json.loads(state.text)
+        dct = jsoncodec.loads(state.text)
     else:
         dct = json.loads(json.dumps(state))
     if dct.get(ser.VERSION_KEY) != ser.VERSION:

@@ -7,7 +7,7 @@ from app.engine.hooks import HOOKS
 ENGINE = Path(__file__).resolve().parents[2] / "app" / "engine"
 # The foundation under every domain: the session and its precompiled statements, errors, time, signals, the
 # audit log, users and bureaus.
-ALLOWED = {"app.engine", "app.db", "app.fixedsql", "app.errors", "app.clock", "app.signals", "app.audit", "app.auth", "app.migrate", "app.cli"}
+ALLOWED = {"app.engine", "app.db", "app.fixedsql", "app.jsoncodec", "app.errors", "app.clock", "app.signals", "app.audit", "app.auth", "app.migrate", "app.cli"}
 
 
 def _app_imports(path):
