@@ -3,6 +3,7 @@ from datetime import date
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 
 from app.auth.models import OrgUnit
 from app.db import Base, JSONType, UTCDateTime, utcnow
@@ -92,8 +93,9 @@ def _tally_new_case(_mapper, _connection, case):
 
 @event.listens_for(Case, "before_update")
 def _tally_changed_case(_mapper, _connection, case):
+    # The state's own history per attribute: `state.attrs` builds an accessor for each of the case's 40 columns.
     state = inspect(case)
-    if any(state.attrs[name].history.has_changes() for name in ("facts", "kind", "opened_at")):
+    if any(state.get_history(name, PASSIVE_NO_INITIALIZE).has_changes() for name in ("facts", "kind", "opened_at")):
         from app.cases.tally import apply_tally
 
         apply_tally(case)

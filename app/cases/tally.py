@@ -160,7 +160,7 @@ def store_facts(case, facts) -> None:
         case.facts = facts
         return
     values = {"facts": facts, **tally_values(case.kind, facts, case.opened_at)}
-    _store_facts_statement().execute(db.connection(), {"_id": case.id, **values})
+    _store_facts_statement().execute(db.connection(), {"_id": case.id, **values})  # opened day: already stored
     for name, value in values.items():
         set_committed_value(case, name, value)
 
@@ -173,9 +173,12 @@ def _store_facts_statement():
     from app.cases.models import Case
     from app.fixedsql import FixedStatement
 
+    # Not the opened day: it follows opened_at, which this never changes, and it is indexed (SQLite rewrites the
+    # index entry of every indexed column an UPDATE sets, a page in the WAL on every completion).
     table = Case.__table__
     return FixedStatement(update(table).where(table.c.id == bindparam("_id"))
-                          .values(facts=bindparam("facts"), **{name: bindparam(name) for name in TALLY_COLUMNS}))
+                          .values(facts=bindparam("facts"), **{name: bindparam(name) for name in TALLY_COLUMNS
+                                                               if name != "tally_opened_day"}))
 
 
 def backfill_tallies(connection, batch_size=2000) -> int:

@@ -29,9 +29,23 @@ _tasks = HumanTask.__table__
 _events = CaseEvent.__table__
 _TASK_COLUMNS = tuple(c.key for c in _tasks.columns if c.key != "id")
 _EVENT_COLUMNS = tuple(c.key for c in _events.columns if c.key not in ("id", "_sentinel"))
-_UPDATE_INSTANCE = FixedStatement(
-    update(_instances).where(_instances.c.id == bindparam("_id"), _instances.c.version == bindparam("_old_version"))
-    .values(version=bindparam("_new_version"), **{c: bindparam(c) for c in INSTANCE_COLUMNS}))
+# Indexed: SQLite rewrites an index entry for every indexed column an UPDATE sets, changed or not (a page in the
+# WAL each), so these are set only when they change; most steps change neither.
+INDEXED_INSTANCE_COLUMNS = ("status", "next_timer_at")
+_UPDATE_INSTANCE = {}  # by the indexed columns that changed: one fixed statement each
+
+
+def _update_instance_statement(changed) -> FixedStatement:
+    statement = _UPDATE_INSTANCE.get(changed)
+    if statement is None:
+        columns = [c for c in INSTANCE_COLUMNS if c not in INDEXED_INSTANCE_COLUMNS or c in changed]
+        statement = _UPDATE_INSTANCE[changed] = FixedStatement(
+            update(_instances)
+            .where(_instances.c.id == bindparam("_id"), _instances.c.version == bindparam("_old_version"))
+            .values(version=bindparam("_new_version"), **{c: bindparam(c) for c in columns}))
+    return statement
+
+
 _CLOSE_TASKS = FixedStatement(update(_tasks).where(_tasks.c.id == bindparam("_id"))
                               .values(**{c: bindparam(c) for c in CLOSING_COLUMNS}))
 _INSERT_TASK = FixedStatement(insert(_tasks).returning(_tasks.c.id), column_keys=_TASK_COLUMNS)
@@ -43,9 +57,10 @@ def write_instance(inst, values) -> None:
     """UPDATE the instance with `values` (any INSTANCE_COLUMNS; the rest keep the object's values) if its
     version is still the one read; Conflict when another transaction changed it meanwhile."""
     row = {c: values[c] if c in values else getattr(inst, c) for c in INSTANCE_COLUMNS}
+    changed = tuple(c for c in INDEXED_INSTANCE_COLUMNS if row[c] != getattr(inst, c))
     old = inst.version
     params = {**row, "_id": inst.id, "_old_version": old, "_new_version": old + 1}
-    result = _UPDATE_INSTANCE.execute(db.connection(), params)
+    result = _update_instance_statement(changed).execute(db.connection(), params)
     if result.rowcount != 1:
         raise Conflict("流程已被他人同时更新，请刷新后重试")
     for key, value in row.items():
