@@ -7,13 +7,13 @@ layout) whose rows become session objects directly. The ORM's own loading set up
 seven entities on every execution, which cost more than the statement (about a tenth of a completion on
 SQLite). The objects enter the session as if loaded: values converted by their column types, clean, in the
 identity map, related to each other; an object already there is refreshed, as `populate_existing` would.
-Columns not read are left expired: the first access loads them, as with a deferred column.
+Columns not read are left expired: the first access loads them, as with a deferred column. They are made
+with the state calls the ORM's loading and `make_transient_to_detached` use, not that function and add().
 """
 from dataclasses import dataclass
 
 from sqlalchemy import Text, bindparam, cast, exists, inspect, select
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_dict, set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from app.db import db, is_postgres
 from app.engine.hooks import HOOKS
@@ -56,6 +56,7 @@ class _Segment:
     keys: tuple
     start: int
     pk_index: int
+    unread: tuple  # the entity's column attributes not read: expired, so the first access loads them
 
 
 @dataclass(frozen=True)
@@ -112,15 +113,24 @@ def _take(session, segment, row):
     if pk is None:  # an outer join found nothing
         return None
     values = zip(segment.keys, row[segment.start:segment.start + len(segment.keys)], strict=True)
-    existing = session.identity_map.get(segment.mapper.identity_key_from_primary_key((pk,)))
+    identity = segment.mapper.identity_key_from_primary_key((pk,))
+    existing = session.identity_map.get(identity)
     if existing is not None:
         for key, value in values:
             set_committed_value(existing, key, value)
         return existing
     obj = segment.mapper.class_manager.new_instance()
-    instance_dict(obj).update(values)
-    make_transient_to_detached(obj)  # documented for this: history reset as if loaded, the rest expired
-    session.add(obj)
+    state = instance_state(obj)
+    state.dict.update(values)
+    # What make_transient_to_detached() and add() do, with the identity and the unread columns known in
+    # advance (the public pair derives both per object, and add() walks the object's relationships, all
+    # still empty): a third of making each object. SQLAlchemy is pinned; tests/engine/test_lock_read.py
+    # checks the objects are persistent, clean, in the identity map and load an unread column on access.
+    state.key = identity
+    state._commit_all(state.dict)
+    if segment.unread:
+        state._expire_attributes(state.dict, segment.unread)
+    session._update_impl(state)
     return obj
 
 
@@ -144,7 +154,8 @@ def _build_plan(for_update):
                      if prop.key not in unread and prop.columns[0].table is mapper.local_table)
         start = len(columns)
         columns.extend(source.c[mapper.get_property(key).columns[0].key] for key in keys)
-        return _Segment(mapper, keys, start, start + keys.index("id"))
+        unread_keys = tuple(prop.key for prop in mapper.column_attrs if prop.key not in keys)
+        return _Segment(mapper, keys, start, start + keys.index("id"), unread_keys)
 
     instance = segment(ProcessInstance, instances, unread=("state",))
     task = segment(HumanTask, tasks)

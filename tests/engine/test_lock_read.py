@@ -36,6 +36,12 @@ def test_one_statement_gives_the_instance_its_rows_case_and_bureau_related_and_c
     with count_queries() as counter:
         assert inst.state["tasks"] and held.tally_opened_day is not None
     assert counter.count == 2
+    # A relationship the read did not set loads as usual, and a change is written by the next flush.
+    assert held.enterprise is not None and held.enterprise.id == held.enterprise_id
+    held.title = "改过的标题"
+    db_session.flush()
+    db_session.expire(held, ["title"])
+    assert held.title == "改过的标题"
 
 
 def test_an_instance_already_in_the_session_is_refreshed_with_the_stored_version(db_session, split_case):
