@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from app.db import db, is_postgres
 from app.engine.hooks import HOOKS
 from app.engine.models import HumanTask, PendingMessage, ProcessDefinition, ProcessInstance
+from app.engine.rowwrite import attach_as_loaded
 from app.errors import NotFound
 
 # What a step reads of its definition: identity, version, name and dialect (its metadata and spec come
@@ -120,17 +121,8 @@ def _take(session, segment, row):
             set_committed_value(existing, key, value)
         return existing
     obj = segment.mapper.class_manager.new_instance()
-    state = instance_state(obj)
-    state.dict.update(values)
-    # What make_transient_to_detached() and add() do, with the identity and the unread columns known in
-    # advance (the public pair derives both per object, and add() walks the object's relationships, all
-    # still empty): a third of making each object. SQLAlchemy is pinned; tests/engine/test_lock_read.py
-    # checks the objects are persistent, clean, in the identity map and load an unread column on access.
-    state.key = identity
-    state._commit_all(state.dict)
-    if segment.unread:
-        state._expire_attributes(state.dict, segment.unread)
-    session._update_impl(state)
+    instance_state(obj).dict.update(values)
+    attach_as_loaded(session, obj, identity, segment.unread)
     return obj
 
 

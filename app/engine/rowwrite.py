@@ -10,8 +10,7 @@ session's connection as precompiled driver SQL (app.fixedsql): the session's own
 bookkeeping to every one, the connection's its compiled-cache lookup.
 """
 from sqlalchemy import bindparam, insert, inspect, update
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from app.audit.models import CaseEvent
 from app.db import db
@@ -26,6 +25,7 @@ CLOSING_COLUMNS = ("status", "completed_at", "completed_by_id")
 
 _instances = ProcessInstance.__table__
 _tasks = HumanTask.__table__
+_task_mapper = inspect(HumanTask)
 _events = CaseEvent.__table__
 _TASK_COLUMNS = tuple(c.key for c in _tasks.columns if c.key != "id")
 _EVENT_COLUMNS = tuple(c.key for c in _events.columns if c.key not in ("id", "_sentinel"))
@@ -95,10 +95,27 @@ def insert_tasks(rows) -> None:
         ids = [_INSERT_TASK.execute(db.connection(), params[0]).scalar_one()]
     else:  # RETURNING in the order given: SQLAlchemy sorts the rows back when one INSERT writes several
         ids = db.connection().execute(_INSERT_TASKS, params).scalars().all()
+    session = db()
     for row, id_ in zip(rows, ids, strict=True):
         row.id = id_
-        make_transient_to_detached(row)
-        db.add(row)
+        attach_as_loaded(session, row, _task_mapper.identity_key_from_primary_key((id_,)))
+
+
+def attach_as_loaded(session, obj, identity, unread=()) -> None:
+    """Put a transient object whose row is stored (every column value in its dict but `unread`) into the
+    session as if just loaded: persistent, clean, the `unread` columns expired (loaded on first access).
+
+    What make_transient_to_detached() and add() do, with the identity and the unread columns given: that
+    pair derives both per object, and add() walks the object's relationships (here all unset, so nothing to
+    cascade); a third of the cost. SQLAlchemy is pinned; tests/engine/test_lock_read.py and
+    tests/engine/test_step_rows.py check the objects are persistent, clean, in the identity map, load an
+    unread column and an unset relationship on access, and have a later change flushed."""
+    state = instance_state(obj)
+    state.key = identity
+    state._commit_all(state.dict)
+    if unread:
+        state._expire_attributes(state.dict, unread)
+    session._update_impl(state)
 
 
 def take_out(objects) -> None:

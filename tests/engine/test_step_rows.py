@@ -1,6 +1,6 @@
 """A step's own rows (instance, inbox, audit), written with plain statements, read back as the ORM wrote them."""
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from app import signals
 from app.audit.models import CaseEvent
@@ -65,6 +65,25 @@ def test_three_tasks_opened_at_once_each_get_their_row_and_audit_row(db_session,
     assert step[0].human_task_id == intake.id and step[0].data["data"] == {"note": "受理完毕"}
     # Each creation row names its own task (ids assigned by the same step's INSERT).
     assert {e.human_task_id: e.summary for e in step[1:]} == {r.id: r.title for r in rows}
+
+
+def test_new_rows_are_in_the_session_as_stored_and_a_later_change_is_written(db_session, split_case,
+                                                                            count_queries):
+    case, clerk = split_case
+    announced = []
+
+    def keep(row, **_kw):
+        announced.append(row)
+    with signals.task_created.connected_to(keep):
+        result = service.complete_task(_open_rows(case.id)[0].id, clerk, {})
+    with count_queries() as counter:
+        rows = [db_session.get(HumanTask, task_id) for task_id in result.new_task_ids]
+    assert counter.count == 0 and rows == announced  # the step's own objects, not read back
+    assert not db_session.dirty and all(inspect(row).persistent for row in rows)
+    rows[0].assignee_id = clerk.id  # as a claim does
+    db_session.flush()
+    db_session.expire_all()
+    assert db.get(HumanTask, result.new_task_ids[0]).assignee_id == clerk.id
 
 
 def test_closing_the_branches_cancels_nothing_and_completes_the_case(db_session, split_case, make_user):
