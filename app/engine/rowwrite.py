@@ -57,7 +57,12 @@ def write_instance(inst, values) -> None:
     """UPDATE the instance with `values` (any INSTANCE_COLUMNS; the rest keep the object's values) if its
     version is still the one read; Conflict when another transaction changed it meanwhile."""
     row = {c: values[c] if c in values else getattr(inst, c) for c in INSTANCE_COLUMNS}
-    changed = tuple(c for c in INDEXED_INSTANCE_COLUMNS if row[c] != getattr(inst, c))
+    # Against the value as stored: one set on the object since it was read (a resume sets the status before
+    # the step) is a change too, even when the step's value equals it.
+    state = instance_state(inst)
+    stored = state.dict
+    changed = tuple(c for c in INDEXED_INSTANCE_COLUMNS
+                    if c in state.committed_state or c not in stored or row[c] != stored[c])
     old = inst.version
     params = {**row, "_id": inst.id, "_old_version": old, "_new_version": old + 1}
     result = _update_instance_statement(changed).execute(db.connection(), params)
