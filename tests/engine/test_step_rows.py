@@ -86,6 +86,18 @@ def test_new_rows_are_in_the_session_as_stored_and_a_later_change_is_written(db_
     assert db.get(HumanTask, result.new_task_ids[0]).assignee_id == clerk.id
 
 
+def test_suspending_and_resuming_store_the_status_each_time(db_session, split_case):
+    case, clerk = split_case
+    inst = db.scalar(select(ProcessInstance).where(ProcessInstance.case_id == case.id))
+
+    def stored_status():
+        return db.scalar(select(ProcessInstance.status).where(ProcessInstance.id == inst.id))
+    service.suspend_instance(inst.id, clerk.id, "等待批复")
+    assert stored_status() == "suspended"
+    service.resume_instance(inst.id, clerk.id, "批复已到")  # sets the status, then the step saves the same one
+    assert stored_status() == "running"
+
+
 def test_closing_the_branches_cancels_nothing_and_completes_the_case(db_session, split_case, make_user):
     case, clerk = split_case
     service.complete_task(_open_rows(case.id)[0].id, clerk, {})
