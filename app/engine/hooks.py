@@ -20,6 +20,9 @@ class EngineHooks:
     # (process_instance table) -> [app.engine.lockread.Companion]: what a task completion reads with its lock
     # besides the instance (the case and its bureau), in the same statement (optional)
     lock_companions: Callable | None = None
+    # (task id bind parameter) -> {name: boolean SQL expression}: conditions the lock's statement also reads,
+    # handed to the task_completed receivers as `lock_flags` (a receiver may skip work a False one rules out)
+    lock_flags: Callable | None = None
 
 
 HOOKS = EngineHooks()

@@ -1,6 +1,7 @@
 """The read a task completion starts with, in one statement: the instance (locked on PostgreSQL), its open
-inbox rows, its stored state's text, whether its case holds undelivered messages, its definition, and the
-companions the domains ask for (the case and its bureau with the bureau's parents).
+inbox rows, its stored state's text, whether its case holds undelivered messages, its definition, the
+companions the domains ask for (the case and its bureau with the bureau's parents) and their flags (does
+the task have unread notices).
 
 It runs on every completion, so it is a Core statement (SQLAlchemy keeps its compiled form and result
 layout) whose rows become session objects directly. The ORM's own loading set up a loader for each of the
@@ -10,7 +11,7 @@ identity map, related to each other; an object already there is refreshed, as `p
 Columns not read are left expired: the first access loads them, as with a deferred column. They are made
 with the state calls the ORM's loading and `make_transient_to_detached` use, not that function and add().
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Text, bindparam, cast, exists, inspect, select
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
@@ -49,6 +50,9 @@ class LockedTask:
     state_text: str
     may_have_messages: bool
     companions: list
+    # The domains' flags (`lock_flags` hook), by name: False only where the lock's read proved the condition
+    # false (SQLite; on PostgreSQL always True, for the reason `may_have_messages` is).
+    flags: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class _Plan:
     companions: tuple  # (_Segment, Companion)
     state_index: int
     stored_index: int
+    flag_indexes: tuple = ()  # (name, column index)
 
 
 _PLANS = {}
@@ -104,8 +109,9 @@ def lock_instance_of_task(human_task_id) -> LockedTask:
     # transaction it waited for would be missed, so there the lookup after the step always runs. SQLite's
     # BEGIN IMMEDIATE takes the write lock before anything is read.
     may_have_messages = bool(first[plan.stored_index]) or postgres
+    flags = {name: bool(first[index]) or postgres for name, index in plan.flag_indexes}
     return LockedTask(inst, tasks, first[plan.state_index], may_have_messages,
-                      [obj for obj in companions if obj is not None])
+                      [obj for obj in companions if obj is not None], flags)
 
 
 def _take(session, segment, row):
@@ -158,10 +164,15 @@ def _build_plan(for_update):
     columns.append(cast(instances.c.state, Text))
     stored_index = len(columns)
     columns.append(exists().where(messages.c.case_id == instances.c.case_id, messages.c.delivered_at.is_(None)))
+    flag_indexes = []
+    task_id = bindparam("task_id")
+    for name, condition in (HOOKS.lock_flags(task_id) if HOOKS.lock_flags is not None else {}).items():
+        flag_indexes.append((name, len(columns)))
+        columns.append(condition)
     found = HOOKS.lock_companions(instances) if HOOKS.lock_companions is not None else []
     companions = tuple((segment(c.entity, c.source, c.unread), c) for c in found)
 
-    owner = select(tasks.c.instance_id).where(tasks.c.id == bindparam("task_id")).scalar_subquery()
+    owner = select(tasks.c.instance_id).where(tasks.c.id == task_id).scalar_subquery()
     joined = (instances.outerjoin(tasks, (tasks.c.instance_id == instances.c.id) & (tasks.c.status == "ready"))
               .join(definitions, definitions.c.id == instances.c.definition_id))
     for companion in found:
@@ -169,4 +180,4 @@ def _build_plan(for_update):
     stmt = select(*columns).select_from(joined).where(instances.c.id == owner).order_by(tasks.c.id)
     if for_update:
         stmt = stmt.with_for_update(of=instances)
-    return _Plan(stmt, instance, task, definition, companions, state_index, stored_index)
+    return _Plan(stmt, instance, task, definition, companions, state_index, stored_index, tuple(flag_indexes))

@@ -84,7 +84,8 @@ def complete_task(human_task_id, user, data, *, expected_instance_version=None) 
             # with the rest of the step in one flush (one INSERT for all of its audit rows).
             with db.no_autoflush:
                 signals.task_completed.send(inst.case_id, form_key=row.form_key, spec_name=row.spec_name,
-                                            data=data, task_id=row.id, user_id=user.id, at=now)
+                                            data=data, task_id=row.id, user_id=user.id, at=now,
+                                            lock_flags=locked.flags)
         op.run(lambda: runtime.complete(op.wf, task, data))
     return op.result
 

@@ -3,7 +3,7 @@
 notify() only adds rows in the caller's transaction (idempotent by dedupe_key); mails are queued
 on the session and sent after it commits (app.notifications.mail).
 """
-from sqlalchemy import bindparam, func, literal_column, select, update
+from sqlalchemy import bindparam, exists, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -160,16 +160,31 @@ def clear_task_notifications(task_id, at=None) -> int:
 _table = Notification.__table__
 _TASK_NOTICE_KINDS = ("assignment", "reminder", "overdue", "escalation")
 # The kinds (fixed identifiers) are written into the SQL: a bound IN list makes the statement change per call.
+_TASK_NOTICE_KIND_FILTER = _table.c.kind.in_([literal_column(f"'{kind}'") for kind in _TASK_NOTICE_KINDS
+                                              if kind.isidentifier()])
 _CLEAR_TASK_NOTIFICATIONS = FixedStatement(
     update(_table).where(_table.c.human_task_id == bindparam("task_id"), _table.c.read_at.is_(None),
-                         _table.c.kind.in_([literal_column(f"'{kind}'") for kind in _TASK_NOTICE_KINDS
-                                            if kind.isidentifier()]))
+                         _TASK_NOTICE_KIND_FILTER)
     .values(read_at=bindparam("read_at")))
 
 
-def _on_task_completed(case_id, *, task_id=None, at=None, **_kw):
-    if task_id is not None:
-        clear_task_notifications(task_id, at)
+def _on_task_completed(case_id, *, task_id=None, at=None, lock_flags=None, **_kw):
+    if task_id is None:
+        return
+    if lock_flags is not None and not lock_flags.get(UNREAD_TASK_NOTICES, True) and \
+            not any(isinstance(obj, Notification) for obj in db.new):
+        return  # the task lock's read found no unread notice about the task, and none was sent since
+    clear_task_notifications(task_id, at)
+
+
+UNREAD_TASK_NOTICES = "unread_task_notices"
+
+
+def lock_flags(task_id) -> dict:
+    """What a task completion's lock also reads for this domain: does the task have an unread notice
+    (most have none: only assigned, reminded, overdue or escalated tasks do)."""
+    return {UNREAD_TASK_NOTICES: exists().where(_table.c.human_task_id == task_id, _table.c.read_at.is_(None),
+                                                _TASK_NOTICE_KIND_FILTER)}
 
 
 def _on_task_assigned(task, *, assignee_id, actor_id=None, at=None, **_kw):

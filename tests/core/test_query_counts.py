@@ -89,8 +89,10 @@ def test_list_pages_do_not_query_per_row(db_session, world, login_as, count_quer
 # people are read in one statement whatever the number of events (was one per event). issue14: +1 completion
 # (the done task's reminders marked read), +1 inbox (which rows' processes are suspended), +2 case page (what the
 # case waits for; its tasks' forms, for the stage grouping). issue17: +2 case page for the 文书 section
-# (documents with versions and services; whether the user may issue).
-PINNED = {"complete_task": 6, "inbox_page": 10, "case_page": 17}
+# (documents with versions and services; whether the user may issue). Stop 24: -1 completion (the lock's read
+# says whether the done task has unread notices; most have none, then nothing is marked read; PostgreSQL, whose
+# lock that waited reads that as of before the wait, still runs the UPDATE).
+PINNED = {"complete_task": 5, "inbox_page": 10, "case_page": 17}
 
 
 @pytest.fixture()
@@ -122,7 +124,10 @@ def test_hot_paths_run_a_pinned_number_of_statements(db_session, lifecycle_case,
         service.complete_task(task_id, clerk, {})
         db_session.flush()
     counts["complete_task"] = counter.count
-    assert counts == PINNED, "\n".join(counter.statements)
+    pinned = dict(PINNED)
+    if db_session.get_bind().dialect.name == "postgresql":
+        pinned["complete_task"] += 1  # the notices UPDATE always runs there (see the comment above PINNED)
+    assert counts == pinned, "\n".join(counter.statements)
 
 
 def test_case_timeline_reads_its_people_at_once(db_session, lifecycle_case, make_user, login_as, count_queries):
