@@ -128,7 +128,7 @@ def _register_engine_hooks():
     from app.cases.services import case_unit_id, lock_companions
     from app.engine.hooks import register_hooks
     from app.formdefs.registry import get_registry
-    from app.notifications.services import lock_flags
+    from app.notifications.services import task_notice_flags
 
     register_hooks(due_datetime=due_datetime, case_unit_id=case_unit_id, lock_companions=lock_companions,
-                   lock_flags=lock_flags, form_checker=lambda: get_registry().__contains__)
+                   lock_flags=task_notice_flags, form_checker=lambda: get_registry().__contains__)

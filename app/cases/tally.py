@@ -160,7 +160,7 @@ def store_facts(case, facts) -> None:
         case.facts = facts
         return
     values = {"facts": facts, **tally_values(case.kind, facts, case.opened_at)}
-    _store_facts_statement().execute(db.connection(), {"_id": case.id, **values})  # opened day: already stored
+    _store_facts_statement().execute(db.connection(), {"_id": case.id, **values})  # sets all but the opened day
     for name, value in values.items():
         set_committed_value(case, name, value)
 

@@ -33,6 +33,8 @@ def notify(user_id, kind, title, *, dedupe_key, body="", link="", case_id=None, 
     new_id = db.execute(stmt).scalar()
     if new_id is not None:
         mail.queue_for_user(user_id, title, body)
+        if human_task_id is not None:
+            db().info.setdefault(TASKS_NOTIFIED, set()).add(human_task_id)
     return new_id
 
 
@@ -150,9 +152,8 @@ def person_label(user) -> str:
 def clear_task_notifications(task_id, at=None) -> int:
     """Mark every unread notification about a task read (it has been done); returns how many."""
     # A plain table UPDATE, built once: it runs on every task completion, and the ORM's bulk-update
-    # machinery (and its autoflush of everything pending) cost more than the statement itself.
-    if any(isinstance(obj, Notification) for obj in db.new):
-        db.flush()  # a notice about the task sent in this same transaction is cleared too
+    # machinery (and its autoflush of everything pending) cost more than the statement itself. Notices are
+    # written at once by notify(), so one sent earlier in this transaction is cleared too.
     result = _CLEAR_TASK_NOTIFICATIONS.execute(db.connection(), {"task_id": task_id, "read_at": at or utcnow()})
     return result.rowcount or 0
 
@@ -172,15 +173,16 @@ def _on_task_completed(case_id, *, task_id=None, at=None, lock_flags=None, **_kw
     if task_id is None:
         return
     if lock_flags is not None and not lock_flags.get(UNREAD_TASK_NOTICES, True) and \
-            not any(isinstance(obj, Notification) for obj in db.new):
+            task_id not in db().info.get(TASKS_NOTIFIED, ()):
         return  # the task lock's read found no unread notice about the task, and none was sent since
     clear_task_notifications(task_id, at)
 
 
 UNREAD_TASK_NOTICES = "unread_task_notices"
+TASKS_NOTIFIED = "notifications_tasks_notified"  # session.info key: tasks notify() wrote a notice about
 
 
-def lock_flags(task_id) -> dict:
+def task_notice_flags(task_id) -> dict:
     """What a task completion's lock also reads for this domain: does the task have an unread notice
     (most have none: only assigned, reminded, overdue or escalated tasks do)."""
     return {UNREAD_TASK_NOTICES: exists().where(_table.c.human_task_id == task_id, _table.c.read_at.is_(None),

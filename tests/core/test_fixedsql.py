@@ -33,6 +33,14 @@ def test_insert_one_and_many_then_update_read_back_through_the_orm(db_session):
     assert all(r.created_at == at.astimezone(UTC) for r in rows)
 
 
+def test_a_value_written_into_the_statement_is_sent_with_the_call(db_session):
+    _INSERT.execute(db_session.connection(), [_row("fx_lit", datetime.now(UTC), None)] * 2)
+    # `== "fx_lit"` compiles to a bound parameter the caller does not give: the statement carries its value.
+    fixed = FixedStatement(update(_events).where(_events.c.event_type == "fx_lit").values(summary=bindparam("s")))
+    assert fixed.execute(db_session.connection(), {"s": "字面量"}).rowcount == 2
+    assert set(db_session.scalars(select(CaseEvent.summary).where(CaseEvent.event_type == "fx_lit"))) == {"字面量"}
+
+
 def test_an_in_list_of_bound_values_is_refused(db_session):
     fixed = FixedStatement(select(_events.c.id).where(_events.c.event_type.in_(["a", "b"])))
     with pytest.raises(ValueError, match="expanding"):

@@ -35,3 +35,17 @@ def test_no_notice_no_statement_for_notices(db_session, deploy_xml, make_case, m
     touched = [s for s in counter.statements if s.startswith("UPDATE notification")]
     # PostgreSQL always runs it: a lock that waited there reads the EXISTS as of before the wait.
     assert len(touched) == (1 if db_session.get_bind().dialect.name == "postgresql" else 0)
+
+
+def test_a_notice_sent_after_the_lock_read_is_still_read(db_session, deploy_xml, make_case, make_user):
+    from app import signals
+    from app.notifications.services import UNREAD_TASK_NOTICES
+
+    deploy_xml(samples.review_process())
+    clerk = make_user("350121", ["quality_supervision"])
+    task = _ready(db_session, make_case("review_flow").id)
+    notice = notify(clerk.id, "reminder", "任务即将到期", human_task_id=task.id, dedupe_key=f"r{task.id}")
+    # As if the lock had read "no notice" just before this one was written in the same transaction.
+    signals.task_completed.send(task.case_id, form_key=task.form_key, spec_name=task.spec_name, data={},
+                                task_id=task.id, user_id=clerk.id, at=None, lock_flags={UNREAD_TASK_NOTICES: False})
+    assert db_session.get(Notification, notice).read_at is not None
